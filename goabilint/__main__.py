@@ -1,0 +1,3 @@
+from goabilint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,320 @@
+"""The ``goabilint`` command line.
+
+``check`` is the default command; ``rules`` and ``explain`` read the rule
+metadata. Results go to stdout (or ``--output``); logs, warnings and errors go
+to stderr. Exit status: 0 when nothing at or above ``--fail-on`` was found,
+1 when something was, 2 for usage, configuration and internal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from goabilint import __version__
+from goabilint.config import ConfigError
+from goabilint.outputs import FORMATS
+from goabilint.rule import Severity
+
+log = logging.getLogger("goabilint")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rules", "explain")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like ruff
+        raise ConfigError(f"{message} (see '{self.prog} --help')")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="goabilint",
+        description="Find Go code that breaks when the Go toolchain changes.",
+    )
+    parser.add_argument("--version", action="version", version=f"goabilint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="analyse Go files and directories (default)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", choices=FORMATS, default="text")
+    out.add_argument("--output", "-o", metavar="FILE", help="write results to FILE atomically")
+    out.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note", "never"),
+        default="warning",
+        help="lowest severity that makes the exit status 1 (default: warning)",
+    )
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    out.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    out.add_argument(
+        "--sarif-suppressions",
+        action="store_true",
+        help="include findings suppressed in source, marked as suppressed",
+    )
+    sel = check.add_argument_group("rule selection")
+    sel.add_argument("--select", type=_csv, metavar="CODES", help="replace the selected rules")
+    sel.add_argument("--extend-select", type=_csv, metavar="CODES", default=None)
+    sel.add_argument("--ignore", type=_csv, metavar="CODES", default=None)
+    sel.add_argument(
+        "--per-file-ignores",
+        action="append",
+        metavar="GLOB:CODES",
+        help="turn rules off for matching files (repeatable)",
+    )
+    sel.add_argument(
+        "--severity", action="append", metavar="CODE=LEVEL", help="override a rule's severity"
+    )
+    sel.add_argument("--exclude", type=_csv, metavar="GLOBS", default=None)
+    tgt = check.add_argument_group("targets")
+    tgt.add_argument("--go", metavar="VERSION", help="target Go version or range: 1.23, 1.21..1.27")
+    tgt.add_argument("--goos", type=_csv, metavar="LIST")
+    tgt.add_argument("--goarch", type=_csv, metavar="LIST")
+    tgt.add_argument("--tags", type=_csv, metavar="LIST", help="custom build tags")
+    cfg = check.add_argument_group("configuration")
+    cfg.add_argument("--config", metavar="FILE", type=Path, help="use this configuration file only")
+    cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    for p in (check, parser):
+        p.add_argument("-v", "--verbose", action="count", default=0, help="-v info, -vv debug")
+        p.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--all", action="store_true", help="include rules that are off by default")
+
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """Make ``check`` the default command: ``goabilint src/`` means ``goabilint check src/``."""
+    for arg in argv:
+        if arg in COMMANDS:
+            return argv
+        if arg in ("-h", "--help", "--version"):
+            return argv
+        if not arg.startswith("-"):
+            break
+    return ["check", *argv]
+
+
+def _overrides(args: argparse.Namespace, rules: Sequence[Any]) -> dict[str, Any]:
+    from goabilint.config import parse_table
+
+    table: dict[str, Any] = {}
+    for key in ("select", "extend_select", "ignore", "exclude", "goos", "goarch", "tags"):
+        value = getattr(args, key)
+        if value is not None:
+            table[key.replace("_", "-")] = value
+    if args.go:
+        table["go"] = args.go
+    if args.per_file_ignores:
+        pfi: dict[str, list[str]] = {}
+        for item in args.per_file_ignores:
+            glob, sep, codes = item.rpartition(":")
+            if not sep or not glob:
+                raise ConfigError(f"--per-file-ignores {item!r}: expected GLOB:CODES")
+            pfi.setdefault(glob, []).extend(_csv(codes))
+        table["per-file-ignores"] = pfi
+    if args.severity:
+        sev: dict[str, str] = {}
+        for item in args.severity:
+            code, sep, level = item.partition("=")
+            if not sep:
+                raise ConfigError(f"--severity {item!r}: expected CODE=LEVEL")
+            sev[code] = level
+        table["severity"] = sev
+    return parse_table(table, rules, where=lambda key: f"--{key}" if key else "command line")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter(sys.stderr.isatty() and not os.environ.get("NO_COLOR")))
+    root = logging.getLogger("goabilint")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+class _Formatter(logging.Formatter):
+    def __init__(self, colour: bool):
+        super().__init__()
+        self.colour = colour
+
+    def format(self, record: logging.LogRecord) -> str:
+        label = record.levelname.lower()
+        if self.colour:
+            code = {"error": "1;31", "warning": "1;33"}.get(label, "1")
+            label = f"\x1b[{code}m{label}\x1b[0m"
+        text = f"{label}: {record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` so that readers see the old file or the whole new one."""
+    path = path.absolute()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from goabilint import engine, outputs
+    from goabilint.plugins import load_registry
+    from goabilint.suppress import MetaRules
+
+    registry = load_registry(extra_plugins=[MetaRules()])
+    resolver_args = {
+        "overrides": _overrides(args, registry.rules),
+        "fixed": args.config,
+        "isolated": args.isolated,
+    }
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"{args.config}: no such configuration file")
+    result = engine.run(args.paths, resolver_args, registry)
+
+    for n in result.notifications:
+        where = f"{n.path}: " if n.path else ""
+        logging.getLogger("goabilint").log(
+            logging.ERROR if n.level == "error" else logging.WARNING if n.level == "warning" else logging.INFO,
+            "%s%s",
+            where,
+            n.message,
+        )
+
+    if args.format == "text":
+        colour = args.color == "always" or (
+            args.color == "auto"
+            and args.output is None
+            and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
+        )
+        text = outputs.render_text(result, colour=colour, show_summary=not args.quiet)
+    elif args.format == "json":
+        text = outputs.render_json(result)
+    elif args.format == "github":
+        text = outputs.render_github(result)
+    else:
+        text = outputs.render_sarif(
+            result,
+            category=args.sarif_category,
+            include_suppressed=args.sarif_suppressions,
+        )
+    if args.output:
+        write_atomically(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if result.internal_error:
+        return EXIT_ERROR
+    if args.exit_zero or args.fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from goabilint.plugins import load_registry
+    from goabilint.suppress import MetaRules
+
+    rules = load_registry(extra_plugins=[MetaRules()]).rules
+    if args.format == "json":
+        doc = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "title": r.title,
+                "severity": str(r.severity),
+                "default_enabled": r.default_enabled,
+                "since": r.since,
+                "plugin": r.origin,
+            }
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return EXIT_OK
+    if args.format == "markdown":
+        lines = ["| Code | Name | Severity | Default | Title |", "|---|---|---|---|---|"]
+        for r in rules:
+            on = "on" if r.default_enabled else "off"
+            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {on} | {r.title} |")
+        sys.stdout.write("\n".join(lines) + "\n")
+        return EXIT_OK
+    width = max((len(r.name) for r in rules), default=4)
+    sys.stdout.write(f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'DEFAULT':<7} TITLE\n")
+    for r in rules:
+        on = "on" if r.default_enabled else "off"
+        sys.stdout.write(f"{r.code:<7} {r.name:<{width}} {str(r.severity):<8} {on:<7} {r.title}\n")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from goabilint.plugins import load_registry
+    from goabilint.suppress import MetaRules
+
+    registry = load_registry(extra_plugins=[MetaRules()])
+    rule = registry.find(args.rule)
+    if rule is None:
+        raise ConfigError(f"unknown rule {args.rule!r} (see 'goabilint rules')")
+    on = "on" if rule.default_enabled else "off"
+    header = (
+        f"# {rule.code} {rule.name}\n\n"
+        f"{rule.title}. Severity: {rule.severity}; default: {on}; since {rule.since}.\n\n"
+    )
+    sys.stdout.write(header + rule.doc + "\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    verbose = argv.count("-v") + 2 * argv.count("-vv") + argv.count("--verbose")
+    _setup_logging(verbose, "-q" in argv or "--quiet" in argv)
+    try:
+        args = build_parser().parse_args(_normalise_argv(argv))
+        _setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        return cmd_check(args)
+    except ConfigError as e:
+        log.error("%s", e)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); don't let Python complain on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as e:  # noqa: BLE001 - the last line of defence
+        log.error("internal error: %s: %s (run with -vv for a traceback)", type(e).__name__, e)
+        log.debug("traceback", exc_info=True)
+        return EXIT_ERROR

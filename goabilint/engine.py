@@ -1,0 +1,314 @@
+"""The analysis run: discover, group into packages, parse, check, suppress.
+
+Each directory is analysed on its own (:func:`analyse_package`), so that the
+work can be split across processes later; inside it every file is parsed
+once and handed to each enabled rule whose prefilter matches. Faults inside a
+rule become notifications naming the rule and the file, and never cost the
+other rules' results.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from goabilint.config import NEWEST_GO, ConfigResolver, GoRange, Settings
+from goabilint.context import Reporter, Targets
+from goabilint.discover import discover
+from goabilint.gomod import find_go_mod
+from goabilint.hookspecs import hookimpl
+from goabilint.plugins import Registry, load_registry
+from goabilint.rule import Finding, Rule, Severity
+from goabilint.source import AsmFile, GoFile, Package, SourceFile
+from goabilint.suppress import MetaRules, apply_suppressions
+
+__all__ = ["Notification", "RunResult", "run"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Something about the run itself rather than the code.
+
+    ``level`` is ``error`` for faults inside goabilint (a rule crashed, a
+    file could not be read), ``warning`` for input it could only partly
+    analyse, ``note`` for information.
+    """
+
+    level: str
+    message: str
+    path: str | None = None
+    rule: str | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    suppressed: list[Finding]
+    notifications: list[Notification]
+    rules: list[Rule]  # every registered rule
+    enabled: set[str] = field(default_factory=set)  # codes that ran somewhere
+    files: int = 0
+
+    @property
+    def internal_error(self) -> bool:
+        return any(n.level == "error" for n in self.notifications)
+
+
+def run(
+    paths: Sequence[str],
+    resolver_args: dict | None = None,
+    registry: Registry | None = None,
+) -> RunResult:
+    """Analyse ``paths`` and return every finding, sorted.
+
+    :param resolver_args: keyword arguments for
+        :class:`~goabilint.config.ConfigResolver` besides ``rules``
+        (command-line overrides, ``--config``, ``--isolated``).
+    :raises ConfigError: for usage and configuration errors.
+    """
+    registry = registry or load_registry(extra_plugins=[MetaRules()])
+    resolver = ConfigResolver(registry.rules, **(resolver_args or {}))
+    dispatcher = Dispatcher(registry)
+    registry.manager.register(dispatcher, name="goabilint.dispatch")
+    try:
+        return _run(paths, registry, resolver)
+    finally:
+        registry.manager.unregister(dispatcher)
+
+
+def _run(paths: Sequence[str], registry: Registry, resolver: ConfigResolver) -> RunResult:
+    cwd = Path.cwd()
+
+    def excluded(p: Path) -> bool:
+        return resolver.for_directory(p.parent).is_excluded(p)
+
+    found = discover(paths, excluded)
+    notes = [Notification("warning", msg) for msg in found.skipped]
+    notes += [Notification("error", msg) for msg in found.unreadable]
+
+    result = RunResult([], [], notes, registry.rules)
+    by_dir: dict[Path, list[Path]] = defaultdict(list)
+    for f in found.files:
+        by_dir[f.parent].append(f)
+    for directory in sorted(by_dir):
+        settings = resolver.for_directory(directory)
+        pr = analyse_package(directory, by_dir[directory], settings, registry, cwd)
+        result.findings += pr.findings
+        result.suppressed += pr.suppressed
+        result.notifications += pr.notifications
+        result.enabled |= pr.enabled
+        result.files += pr.files
+    result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=Finding.sort_key)
+    return result
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as findings show it: relative to the working directory if below it."""
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def targets_for(settings: Settings, package: Package) -> Targets:
+    """Target versions: the configured range, else go.mod's ``go`` line onward."""
+    if settings.go is not None:
+        versions = settings.go.versions()
+    elif package.module is not None and package.module.go is not None:
+        low = package.module.go
+        versions = GoRange(low, max(low, NEWEST_GO)).versions()
+    else:
+        versions = (NEWEST_GO,)
+    platforms = tuple(itertools.product(settings.goos, settings.goarch))
+    return Targets(versions, platforms, frozenset(settings.tags), package.module)
+
+
+def analyse_package(
+    directory: Path,
+    files: Sequence[Path],
+    settings: Settings,
+    registry: Registry,
+    cwd: Path,
+) -> RunResult:
+    """Parse and check the given files of one directory."""
+    out = RunResult([], [], [], registry.rules)
+    pkg = Package(directory, display_path(directory, cwd), module=find_go_mod(directory))
+    for path in files:
+        display = display_path(path, cwd)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            out.notifications.append(
+                Notification("error", f"cannot read: {e.strerror or e}", display)
+            )
+            continue
+        if path.suffix == ".go":
+            gf = GoFile(path, display, data)
+            pkg.go_files.append(gf)
+            if gf.has_errors:
+                out.notifications.append(
+                    Notification(
+                        "warning",
+                        "syntax not understood in parts of the file; those parts were not checked",
+                        display,
+                    )
+                )
+        else:
+            pkg.asm_files.append(AsmFile(path, display, data))
+    out.files = len(pkg.go_files) + len(pkg.asm_files)
+
+    targets = targets_for(settings, pkg)
+    enabled_all = settings.enabled_rules(registry.rules)
+    enabled_by_file: dict[str, frozenset[str]] = {}
+    for f in [*pkg.go_files, *pkg.asm_files]:
+        off = settings.ignored_for(_relative(f.path, settings.root))
+        enabled_by_file[f.display] = frozenset(
+            r.code for r in enabled_all if not any(_sel(r, s) for s in off)
+        )
+    out.enabled = set().union(*enabled_by_file.values()) if enabled_by_file else set()
+
+    hook = registry.manager.hook
+    raw: list[Finding] = []
+    for gf in pkg.go_files:
+        raw += _call(hook.goabilint_check_go_file, out, gf.display,
+                     file=gf, enabled=enabled_by_file[gf.display], targets=targets)
+    for af in pkg.asm_files:
+        raw += _call(hook.goabilint_check_asm_file, out, af.display,
+                     file=af, enabled=enabled_by_file[af.display], targets=targets)
+    if pkg.go_files or pkg.asm_files:
+        package_enabled = frozenset().union(*enabled_by_file.values())
+        raw += _call(hook.goabilint_check_package, out, pkg.display,
+                     package=pkg, enabled=package_enabled, targets=targets)
+
+    files_by_display: dict[str, SourceFile] = {f.display: f for f in [*pkg.go_files, *pkg.asm_files]}
+    per_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in raw:
+        f = files_by_display.get(finding.location.path)
+        if f is None or finding.code not in enabled_by_file[f.display]:
+            continue  # a plugin reported outside its file or a disabled code
+        if _in_broken(f, finding):
+            continue
+        per_file[f.display].append(finding)
+
+    resolve = registry.find
+    for display, f in files_by_display.items():
+        enabled = enabled_by_file[display]
+        kept, suppressed, meta = apply_suppressions(f, per_file.get(display, []), enabled, resolve)
+        meta = [m for m in meta if m.code in enabled]
+        for finding in [*kept, *meta]:
+            out.findings.append(_severity(finding, settings, registry))
+        out.suppressed += [_severity(s, settings, registry) for s in suppressed]
+    return out
+
+
+def _call(hook, out: RunResult, where: str, **kwargs) -> list[Finding]:
+    """Call each implementation of a check hook on its own, so one failing
+    plugin costs only its own findings."""
+    found: list[Finding] = []
+    for impl in hook.get_hookimpls():
+        try:
+            res = impl.function(**{k: kwargs[k] for k in impl.argnames})
+        except Exception as e:
+            out.notifications.append(_crash(impl.plugin_name, where, e))
+            continue
+        if isinstance(impl.plugin, Dispatcher):
+            out.notifications += impl.plugin.take_notifications()
+        found += res or []
+    return found
+
+
+def _crash(who: str, where: str, e: BaseException) -> Notification:
+    log.debug("%s failed on %s:\n%s", who, where, "".join(traceback.format_exception(e)))
+    return Notification("error", f"{who} crashed: {type(e).__name__}: {e}", where, who)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _sel(rule: Rule, selector: str) -> bool:
+    from goabilint.rule import matches_selector
+
+    return matches_selector(rule, selector)
+
+
+def _in_broken(f: SourceFile, finding: Finding) -> bool:
+    if not isinstance(f, GoFile) or not f.has_errors:
+        return False
+    loc = finding.location
+    starts = f.lines.starts
+    if not (1 <= loc.line <= len(starts) and 1 <= loc.end_line <= len(starts)):
+        return False
+    start = starts[loc.line - 1] + loc.column - 1
+    end = starts[loc.end_line - 1] + loc.end_column - 1
+    return f.in_broken(start, end)
+
+
+def _severity(finding: Finding, settings: Settings, registry: Registry) -> Finding:
+    rule = registry.by_code().get(finding.code)
+    if rule is None:
+        return finding
+    sev = settings.severity_of(rule)
+    return finding if sev == finding.severity else replace(finding, severity=sev)
+
+
+class Dispatcher:
+    """The engine's own plugin: runs each enabled rule's check functions.
+
+    A rule that raises costs only its own findings for that file; the fault
+    is kept as a notification naming the rule.
+    """
+
+    def __init__(self, registry: Registry):
+        self.rules = registry.rules
+        self._notes: list[Notification] = []
+
+    def take_notifications(self) -> list[Notification]:
+        notes, self._notes = self._notes, []
+        return notes
+
+    def _run(self, attr: str, subject, display: str, enabled, targets: Targets,
+             data: bytes | None) -> list[Finding]:
+        sink: list[Finding] = []
+        for rule in self.rules:
+            check = getattr(rule, attr)
+            if check is None or rule.code not in enabled:
+                continue
+            if data is not None and rule.needs and not any(n in data for n in rule.needs):
+                continue  # the prefilter says this rule cannot fire here
+            file = subject if isinstance(subject, SourceFile) else None
+            report = Reporter(rule, rule.severity, file, targets, sink)
+            before = len(sink)
+            try:
+                check(subject, report)
+            except Exception as e:
+                del sink[before:]
+                self._notes.append(_crash(f"rule {rule.code}", display, e))
+        return sink
+
+    @hookimpl
+    def goabilint_check_go_file(self, file: GoFile, enabled, targets) -> list[Finding]:
+        return self._run("check_go", file, file.display, enabled, targets, file.data)
+
+    @hookimpl
+    def goabilint_check_asm_file(self, file: AsmFile, enabled, targets) -> list[Finding]:
+        return self._run("check_asm", file, file.display, enabled, targets, file.data)
+
+    @hookimpl
+    def goabilint_check_package(self, package: Package, enabled, targets) -> list[Finding]:
+        return self._run("check_package", package, package.display, enabled, targets, None)
+
+
+def severity_at_least(findings: Sequence[Finding], level: Severity) -> int:
+    return sum(1 for f in findings if f.severity >= level)

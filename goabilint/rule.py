@@ -1,0 +1,203 @@
+"""Rule metadata and the findings rules produce.
+
+A rule is one record: its identity (code and kebab-case name), how loud it is
+by default, its documentation, and the functions that check a Go file, an
+assembly file or a whole package. The same record drives ``goabilint rules``,
+``goabilint explain``, SARIF ``rules[]`` and the generated docs.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from goabilint.context import Reporter
+    from goabilint.source import AsmFile, GoFile, Package
+
+__all__ = [
+    "DOC_SECTIONS",
+    "Finding",
+    "Location",
+    "Rule",
+    "Severity",
+]
+
+CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+# The Markdown sections every rule doc carries, in this order. "Use instead"
+# and "Known problems" may say "None." but must be present.
+DOC_SECTIONS = (
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Known problems",
+    "References",
+)
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``ERROR > WARNING > NOTE``."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or note)"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A span in a file.
+
+    Lines are 1-based. ``column`` counts bytes from 1, as go vet and the Go
+    compiler do; ``column_utf16`` counts UTF-16 code units from 1, as SARIF
+    and LSP do. End columns point just past the last character.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    column_utf16: int = 0
+    end_column_utf16: int = 0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found.
+
+    ``versions`` lists the Go releases (``"1.23"``) for which the problem
+    matters, when the rule knows; an empty tuple means "every target".
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    fix: str | None = None
+    related: tuple[tuple[Location, str], ...] = ()
+    versions: tuple[str, ...] = ()
+    suppressed: str | None = None  # justification, when suppressed in source
+
+    def sort_key(self) -> tuple[Any, ...]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.message)
+
+
+GoCheck = Callable[["GoFile", "Reporter"], None]
+AsmCheck = Callable[["AsmFile", "Reporter"], None]
+PackageCheck = Callable[["Package", "Reporter"], None]
+
+
+@dataclass(eq=False)
+class Rule:
+    """A rule's metadata and its check functions.
+
+    :param code: stable identifier such as ``LNK001``.
+    :param name: kebab-case name of the *pattern* found, e.g.
+        ``linkname-missing-unsafe-import``; works wherever a code does.
+    :param title: one line, lower-case, no trailing period.
+    :param doc: Markdown with the sections in :data:`DOC_SECTIONS`.
+    :param since: the goabilint version that introduced the rule.
+    :param needs: byte strings of which a file must contain at least one
+        for the rule to possibly fire; files with none are not handed to it.
+        Empty means every file.
+    """
+
+    code: str
+    name: str
+    title: str
+    severity: Severity
+    doc: str
+    since: str
+    default_enabled: bool = True
+    tags: tuple[str, ...] = ()
+    needs: tuple[bytes, ...] = ()
+    check_go: GoCheck | None = None
+    check_asm: AsmCheck | None = None
+    check_package: PackageCheck | None = None
+    origin: str = field(default="", compare=False)  # plugin that registered it
+
+    def __post_init__(self) -> None:
+        if not CODE_RE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} is not like LNK001")
+        if not NAME_RE.match(self.name):
+            raise ValueError(f"rule name {self.name!r} is not kebab-case")
+        self.doc = _dedent_doc(self.doc)
+
+    @property
+    def family(self) -> str:
+        return self.code.rstrip("0123456789")
+
+    def on_go_file(self, fn: GoCheck) -> GoCheck:
+        """Decorator: ``fn(file, report)`` checks one parsed Go file."""
+        self.check_go = fn
+        return fn
+
+    def on_asm_file(self, fn: AsmCheck) -> AsmCheck:
+        """Decorator: ``fn(file, report)`` checks one Go assembly file."""
+        self.check_asm = fn
+        return fn
+
+    def on_package(self, fn: PackageCheck) -> PackageCheck:
+        """Decorator: ``fn(package, report)`` checks one directory's files."""
+        self.check_package = fn
+        return fn
+
+    def doc_sections(self) -> dict[str, str]:
+        """Split :attr:`doc` into ``{section title: body}``."""
+        sections: dict[str, str] = {}
+        current = None
+        lines: list[str] = []
+        for line in self.doc.splitlines():
+            m = re.match(r"^##\s+(.*?)\s*$", line)
+            if m:
+                if current is not None:
+                    sections[current] = "\n".join(lines).strip()
+                current, lines = m.group(1), []
+            elif current is not None:
+                lines.append(line)
+        if current is not None:
+            sections[current] = "\n".join(lines).strip()
+        return sections
+
+    def summary(self) -> str:
+        """The first paragraph of *What it does*, on one line."""
+        body = self.doc_sections().get("What it does", self.title)
+        return " ".join(body.split("\n\n")[0].split())
+
+
+def _dedent_doc(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def matches_selector(rule: Rule, selector: str) -> bool:
+    """Whether ``selector`` (a code, a code prefix, a name or ``ALL``) names ``rule``."""
+    if selector == "ALL":
+        return True
+    if selector == rule.name:
+        return True
+    return bool(selector) and selector.isupper() and rule.code.startswith(selector)
+
+
+def is_selector(selector: str, rules: Iterable[Rule]) -> bool:
+    return any(matches_selector(r, selector) for r in rules)

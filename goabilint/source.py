@@ -1,0 +1,401 @@
+"""The file and package objects handed to rules.
+
+A :class:`GoFile` is parsed once and shared by every rule: it offers the
+bytes, the tree, line/column mapping, imports with their local names,
+top-level declarations, comments and ``//go:`` directives, the build
+constraint, and the byte ranges tree-sitter could not parse (rules never
+report from inside those). An :class:`AsmFile` offers the lines of a Go
+assembly file. A :class:`Package` groups one directory's files.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from goabilint import syntax
+from goabilint.constraints import (
+    BuildContext,
+    Constraint,
+    GoVersion,
+    name_constraint,
+    read_header,
+)
+from goabilint.gomod import GoMod
+from goabilint.syntax import Node, text
+
+__all__ = [
+    "AsmFile",
+    "Comment",
+    "Decl",
+    "Directive",
+    "GoFile",
+    "Import",
+    "LineIndex",
+    "Package",
+    "SourceFile",
+]
+
+BOM = b"\xef\xbb\xbf"
+
+
+class LineIndex:
+    """Maps byte offsets to 1-based lines and byte or UTF-16 columns."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.starts = [0]
+        for m in re.finditer(rb"\r\n|\r|\n", data):
+            self.starts.append(m.end())
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def line_bytes(self, line: int) -> bytes:
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.data)
+        return self.data[start:end].rstrip(b"\r\n")
+
+    def utf16_column(self, line: int, byte_col: int) -> int:
+        """1-based UTF-16 column of the 1-based byte column on ``line``."""
+        prefix = self.line_bytes(line)[: byte_col - 1]
+        return len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2 + 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """``(line, byte column)``, both 1-based, of a byte offset."""
+        line = self.line_of(offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+@dataclass(frozen=True)
+class Comment:
+    node: Node
+    text: str
+    line: int
+
+    @property
+    def start_byte(self) -> int:
+        return self.node.start_byte
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``//go:name args`` comment, e.g. ``//go:linkname local target``."""
+
+    comment: Comment
+    name: str  # "linkname"
+    args: tuple[str, ...]
+
+    @property
+    def line(self) -> int:
+        return self.comment.line
+
+
+@dataclass(frozen=True)
+class Import:
+    path: str
+    name: str  # local name; "." for dot imports, "_" for blank imports
+    explicit: bool  # whether the name was written in the source
+    node: Node
+
+
+@dataclass(frozen=True)
+class Decl:
+    """A top-level declaration: ``kind`` is func, method, type, var or const."""
+
+    kind: str
+    name: str
+    node: Node  # the spec or function node
+    receiver: str | None = None  # base type name of a method's receiver
+
+
+class SourceFile:
+    """What Go and assembly files have in common: a path, bytes and lines."""
+
+    def __init__(self, path: Path, display: str, data: bytes):
+        self.path = path
+        self.display = display  # the path as findings show it
+        self.data = data
+        self.name = path.name
+        self.name_constraint = name_constraint(path.name)
+
+    @functools.cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.data)
+
+    @functools.cached_property
+    def _header(self) -> tuple[Constraint | None, int, str | None]:
+        return read_header(self.data)
+
+    @property
+    def constraint(self) -> Constraint | None:
+        return self._header[0]
+
+    @property
+    def constraint_error(self) -> tuple[int, str] | None:
+        _, line, error = self._header
+        return (line, error) if error else None
+
+    @property
+    def is_test(self) -> bool:
+        return self.name_constraint.test
+
+    def built_for(self, ctx: BuildContext) -> bool:
+        """Whether the go command builds this file in ``ctx``."""
+        if not self.name_constraint.matches(ctx):
+            return False
+        return self.constraint is None or self.constraint.eval(ctx)
+
+    def go_versions_built(
+        self, versions: Sequence[GoVersion], ctx: BuildContext
+    ) -> list[GoVersion]:
+        """The subset of ``versions`` for which the file is built in ``ctx``."""
+        from dataclasses import replace
+
+        return [v for v in versions if self.built_for(replace(ctx, go=v))]
+
+
+class GoFile(SourceFile):
+    """A parsed Go source file."""
+
+    def __init__(self, path: Path, display: str, data: bytes):
+        super().__init__(path, display, data)
+        # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
+        parse_data = b"   " + data[3:] if data.startswith(BOM) else data
+        self.tree = syntax.parser().parse(parse_data)
+        self.root = self.tree.root_node
+
+    @property
+    def has_errors(self) -> bool:
+        return self.root.has_error
+
+    @functools.cached_property
+    def broken_ranges(self) -> list[tuple[int, int]]:
+        """Byte ranges that tree-sitter could not parse (ERROR or MISSING)."""
+        out: list[tuple[int, int]] = []
+        if not self.root.has_error:
+            return out
+        stack = [self.root]
+        while stack:
+            n = stack.pop()
+            if n.type == "ERROR":
+                out.append((n.start_byte, n.end_byte))
+                continue
+            if n.is_missing:
+                parent = n.parent or n
+                out.append((parent.start_byte, parent.end_byte))
+                continue
+            stack.extend(c for c in n.children if c.has_error or c.is_missing)
+        return sorted(out)
+
+    def in_broken(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` touches a subtree tree-sitter could not parse."""
+        return any(s < max(end, start + 1) and start < e for s, e in self.broken_ranges)
+
+    @functools.cached_property
+    def package_name(self) -> str | None:
+        for c in self.root.named_children:
+            if c.type == "package_clause":
+                for n in c.named_children:
+                    return text(n)
+        return None
+
+    @functools.cached_property
+    def comments(self) -> list[Comment]:
+        nodes = syntax.captured("(comment) @c", self.root, "c")
+        return [Comment(n, text(n), n.start_point[0] + 1) for n in nodes]
+
+    @functools.cached_property
+    def directives(self) -> list[Directive]:
+        """``//go:`` directives, as the compiler sees them (no space after //)."""
+        out = []
+        for c in self.comments:
+            if c.text.startswith("//go:"):
+                fields = c.text[2:].split()
+                name = fields[0][3:] if fields else ""
+                out.append(Directive(c, name, tuple(fields[1:])))
+        return out
+
+    @functools.cached_property
+    def imports(self) -> list[Import]:
+        out = []
+        for spec in syntax.captured("(import_spec) @s", self.root, "s"):
+            path_node = spec.child_by_field_name("path")
+            path = syntax.string_value(path_node) if path_node is not None else None
+            if path is None:
+                continue
+            name_node = spec.child_by_field_name("name")
+            if name_node is not None:
+                out.append(Import(path, text(name_node), True, spec))
+            else:
+                out.append(Import(path, default_import_name(path), False, spec))
+        return out
+
+    def imports_path(self, path: str) -> bool:
+        return any(i.path == path for i in self.imports)
+
+    def import_names(self, path: str) -> set[str]:
+        """Local names under which ``path`` is imported (``.`` for dot imports)."""
+        return {i.name for i in self.imports if i.path == path and i.name != "_"}
+
+    def resolve_package(self, ident: Node) -> str | None:
+        """The import path ``ident`` refers to, if it names an imported package.
+
+        ``None`` when the name is not imported in this file or a local
+        declaration shadows the import at ``ident``.
+        """
+        name = text(ident)
+        paths = [i.path for i in self.imports if i.name == name]
+        if not paths:
+            return None
+        if syntax.find_local_declaration(ident) is not None:
+            return None  # a local variable, parameter or type shadows it
+        return paths[0]
+
+    def refers_to(self, node: Node, path: str, member: str) -> bool:
+        """Whether ``node`` names ``member`` of package ``path``.
+
+        Accepts a selector expression (``http.Error``), a qualified type
+        (``reflect.SliceHeader``) or, under a dot import, a bare identifier.
+        """
+        if node.type in ("selector_expression", "qualified_type"):
+            if node.type == "selector_expression":
+                pkg, sel = node.child_by_field_name("operand"), node.child_by_field_name("field")
+            else:
+                pkg, sel = node.child_by_field_name("package"), node.child_by_field_name("name")
+            if pkg is None or sel is None or text(sel) != member:
+                return False
+            if pkg.type not in ("identifier", "package_identifier"):
+                return False
+            return self.resolve_package(pkg) == path
+        if node.type in ("identifier", "type_identifier") and text(node) == member:
+            return "." in self.import_names(path) and (
+                syntax.find_local_declaration(node) is None
+                and not any(d.name == member for d in self.decls)
+            )
+        return False
+
+    @functools.cached_property
+    def decls(self) -> list[Decl]:
+        out: list[Decl] = []
+        for c in self.root.named_children:
+            t = c.type
+            if t == "function_declaration":
+                out.append(Decl("func", text(c.child_by_field_name("name")), c))
+            elif t == "method_declaration":
+                out.append(
+                    Decl("method", text(c.child_by_field_name("name")), c, receiver_type(c))
+                )
+            elif t in ("type_declaration", "var_declaration", "const_declaration"):
+                kind = t.split("_")[0]
+                for spec in _walk_specs(c):
+                    for n in spec.children_by_field_name("name"):
+                        out.append(Decl(kind, text(n), spec))
+        return out
+
+    def node_location(self, node: Node) -> tuple[int, int, int, int]:
+        """``(line, col, end_line, end_col)`` of a node, 1-based byte columns."""
+        return (
+            node.start_point[0] + 1,
+            node.start_point[1] + 1,
+            node.end_point[0] + 1,
+            node.end_point[1] + 1,
+        )
+
+
+def _walk_specs(decl: Node) -> Iterator[Node]:
+    for c in decl.named_children:
+        if c.type.endswith("_spec") or c.type == "type_alias":
+            yield c
+        elif c.type.endswith("_spec_list"):
+            yield from _walk_specs(c)
+
+
+def receiver_type(method: Node) -> str | None:
+    """The base type name of a method's receiver: ``T`` for ``(t *T[K])``."""
+    recv = method.child_by_field_name("receiver")
+    if recv is None:
+        return None
+    for p in recv.named_children:
+        t = p.child_by_field_name("type")
+        while t is not None and t.type in ("pointer_type", "generic_type", "parenthesized_type"):
+            t = t.named_children[0] if t.type != "generic_type" else t.child_by_field_name("type")
+        if t is not None:
+            return text(t)
+    return None
+
+
+_MAJOR_VERSION = re.compile(r"^v[0-9]+$")
+
+
+def default_import_name(path: str) -> str:
+    """The package name an import path most likely declares.
+
+    Exact for the standard library; for other modules the convention that
+    the name is the last element, without a ``/vN`` major version suffix,
+    a ``.vN`` gopkg.in suffix or a ``go-`` prefix.
+    """
+    parts = path.split("/")
+    last = parts[-1]
+    if _MAJOR_VERSION.match(last) and len(parts) > 1:
+        last = parts[-2]
+    last = re.sub(r"\.v[0-9]+$", "", last)
+    if last.startswith("go-"):
+        last = last[3:]
+    return last.replace("-", "_").replace(".", "_")
+
+
+_TEXT_RE = re.compile(
+    r"^\s*TEXT\s+(?P<sym>[^\s,(]*)\(SB\)\s*(?:,\s*(?P<rest>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class AsmText:
+    """One ``TEXT sym(SB), flags, $frame-args`` line of a Go assembly file."""
+
+    line: int
+    symbol: str  # as written, e.g. "·add" or "runtime·osyield"
+    flags: str | None
+    frame: str | None  # "$16-24" as written, None when omitted
+
+
+class AsmFile(SourceFile):
+    """A Go assembly (``.s``) file, read as lines; assembly is not parsed."""
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        return self.data.decode("utf-8", "replace").splitlines()
+
+    @functools.cached_property
+    def texts(self) -> list[AsmText]:
+        out = []
+        for lineno, line in enumerate(self.text_lines, start=1):
+            code = line.split("//", 1)[0]
+            m = _TEXT_RE.match(code)
+            if not m:
+                continue
+            rest = [r.strip() for r in (m.group("rest") or "").split(",") if r.strip()]
+            frame = next((r for r in rest if r.startswith("$")), None)
+            flags = next((r for r in rest if not r.startswith("$")), None)
+            out.append(AsmText(lineno, m.group("sym"), flags, frame))
+        return out
+
+
+@dataclass
+class Package:
+    """The files of one directory, as the go command groups a package.
+
+    ``go_files`` and ``asm_files`` hold every file of the directory that
+    was analysed; rules that need the whole package use these.
+    """
+
+    directory: Path
+    display: str
+    go_files: list[GoFile] = field(default_factory=list)
+    asm_files: list[AsmFile] = field(default_factory=list)
+    module: GoMod | None = None

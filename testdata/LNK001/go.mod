@@ -1,0 +1,3 @@
+module example.com/lnk001
+
+go 1.22
