@@ -299,14 +299,15 @@ def _where(path: Path, raw: str, prefix: str, key: str) -> str:
 
 def _key_line(raw: str, table: str, key: str) -> int:
     in_table = table == ""
+    subtable = f"{table}.{key}" if table else key  # the key written as [its.own.table]
     key_re = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]")
     for lineno, line in enumerate(raw.splitlines(), start=1):
         header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
         if header:
             name = re.sub(r"\s", "", header.group(1))
-            in_table = name == table or (table and name == f"{table}.{key}")
-            if in_table and name == f"{table}.{key}":
+            if name == subtable:
                 return lineno
+            in_table = name == table
             continue
         if in_table and key_re.match(line):
             return lineno

@@ -151,16 +151,7 @@ def analyse_package(
             )
             continue
         if path.suffix == ".go":
-            gf = GoFile(path, display, data)
-            pkg.go_files.append(gf)
-            if gf.has_errors:
-                out.notifications.append(
-                    Notification(
-                        "warning",
-                        "syntax not understood in parts of the file; those parts were not checked",
-                        display,
-                    )
-                )
+            pkg.go_files.append(GoFile(path, display, data))
         else:
             pkg.asm_files.append(AsmFile(path, display, data))
     out.files = len(pkg.go_files) + len(pkg.asm_files)
@@ -187,6 +178,17 @@ def analyse_package(
         package_enabled = frozenset().union(*enabled_by_file.values())
         raw += _call(hook.goabilint_check_package, out, pkg.display,
                      package=pkg, enabled=package_enabled, targets=targets)
+
+    # Only files some rule parsed can be known to be partly unparseable.
+    for gf in pkg.go_files:
+        if gf.parsed and gf.has_errors:
+            out.notifications.append(
+                Notification(
+                    "warning",
+                    "syntax not understood in parts of the file; those parts were not checked",
+                    gf.display,
+                )
+            )
 
     files_by_display: dict[str, SourceFile] = {f.display: f for f in [*pkg.go_files, *pkg.asm_files]}
     per_file: dict[str, list[Finding]] = defaultdict(list)

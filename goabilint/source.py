@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tree_sitter
+
 from goabilint import syntax
 from goabilint.constraints import (
     BuildContext,
@@ -162,12 +164,22 @@ class SourceFile:
 class GoFile(SourceFile):
     """A parsed Go source file."""
 
-    def __init__(self, path: Path, display: str, data: bytes):
-        super().__init__(path, display, data)
+    @functools.cached_property
+    def tree(self) -> tree_sitter.Tree:
+        """The syntax tree, parsed on first use: files that no rule's
+        prefilter selects are never parsed."""
         # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
+        data = self.data
         parse_data = b"   " + data[3:] if data.startswith(BOM) else data
-        self.tree = syntax.parser().parse(parse_data)
-        self.root = self.tree.root_node
+        return syntax.parser().parse(parse_data)
+
+    @property
+    def parsed(self) -> bool:
+        return "tree" in self.__dict__
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
 
     @property
     def has_errors(self) -> bool:

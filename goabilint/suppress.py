@@ -36,14 +36,19 @@ class Suppression:
     column: int  # 1-based byte column of the comment
     length: int  # bytes
     standalone: bool  # the comment is alone on its line
-    codes: tuple[str, ...]  # rule codes; empty means every goabilint rule
+    codes: tuple[str, ...]  # the known rule codes it names
     reason: str
     unknown: tuple[str, ...] = ()
     used: bool = field(default=False)
     generic_nolint: bool = False  # bare //nolint: also meant for other linters
 
+    @property
+    def everything(self) -> bool:
+        """``//nolint`` forms name no codes and cover every goabilint rule."""
+        return self.kind == "nolint"
+
     def covers(self, finding: Finding) -> bool:
-        if self.codes and finding.code not in self.codes:
+        if not self.everything and finding.code not in self.codes:
             return False
         if self.kind == "file":
             return True
@@ -137,9 +142,9 @@ def apply_suppressions(
         if not s.reason and not s.generic_nolint:
             meta.append(_meta(SUP001, loc, "suppression has no reason; say why the finding does not apply"))
         if not s.used and not s.generic_nolint:
-            relevant = s.codes if s.codes else tuple(ran)
+            relevant = tuple(ran) if s.everything else s.codes
             if relevant and all(c in ran for c in relevant):
-                what = ", ".join(s.codes) if s.codes else "any goabilint rule"
+                what = "any goabilint rule" if s.everything else ", ".join(s.codes)
                 meta.append(_meta(SUP002, loc, f"unused suppression: {what} reported nothing here"))
     return kept, suppressed, meta
 

@@ -1,0 +1,3 @@
+module example.com/goabilint-example
+
+go 1.22

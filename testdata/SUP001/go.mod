@@ -1,0 +1,3 @@
+module example.com/sup001
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/sup002
+
+go 1.22

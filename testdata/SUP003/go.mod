@@ -1,0 +1,3 @@
+module example.com/sup003
+
+go 1.22
