@@ -111,11 +111,16 @@ def _run(paths: Sequence[str], registry: Registry, resolver: ConfigResolver) -> 
 
 
 def display_path(path: Path, cwd: Path) -> str:
-    """The path as findings show it: relative to the working directory if below it."""
+    """The path as findings show it: relative to the working directory if below it.
+
+    A file name that is not valid UTF-8 is shown with backslash escapes, so
+    that every output format can carry it.
+    """
     try:
-        return path.relative_to(cwd).as_posix()
+        shown = path.relative_to(cwd).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def targets_for(settings: Settings, package: Package) -> Targets:

@@ -46,12 +46,16 @@ BOM = b"\xef\xbb\xbf"
 
 
 class LineIndex:
-    """Maps byte offsets to 1-based lines and byte or UTF-16 columns."""
+    """Maps byte offsets to 1-based lines and byte or UTF-16 columns.
+
+    Only ``\n`` ends a line, as for the Go compiler, tree-sitter and SARIF's
+    default ``newlineSequences``; a lone ``\r`` is part of its line.
+    """
 
     def __init__(self, data: bytes):
         self.data = data
         self.starts = [0]
-        for m in re.finditer(rb"\r\n|\r|\n", data):
+        for m in re.finditer(rb"\n", data):
             self.starts.append(m.end())
 
     def line_of(self, offset: int) -> int:
