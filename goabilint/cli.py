@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     tgt.add_argument("--goos", type=_csv, metavar="LIST")
     tgt.add_argument("--goarch", type=_csv, metavar="LIST")
     tgt.add_argument("--tags", type=_csv, metavar="LIST", help="custom build tags")
+    check.add_argument(
+        "--max-file-size", type=int, metavar="BYTES", help="skip larger files (default 8 MiB)"
+    )
     cfg = check.add_argument_group("configuration")
     cfg.add_argument("--config", metavar="FILE", type=Path, help="use this configuration file only")
     cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -122,6 +125,8 @@ def _overrides(args: argparse.Namespace, rules: Sequence[Any]) -> dict[str, Any]
             table[key.replace("_", "-")] = value
     if args.go:
         table["go"] = args.go
+    if args.max_file_size is not None:
+        table["max-file-size"] = args.max_file_size
     if args.per_file_ignores:
         pfi: dict[str, list[str]] = {}
         for item in args.per_file_ignores:
@@ -227,7 +232,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             include_suppressed=args.sarif_suppressions,
         )
     if args.output:
-        write_atomically(Path(args.output), text)
+        try:
+            write_atomically(Path(args.output), text)
+        except OSError as e:  # the user's path, not an internal fault
+            raise ConfigError(f"{args.output}: cannot write: {e.strerror or e}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -88,6 +88,7 @@ class Settings:
     goos: tuple[str, ...] = DEFAULT_GOOS
     goarch: tuple[str, ...] = DEFAULT_GOARCH
     tags: tuple[str, ...] = ()
+    max_file_size: int = 8 * 1024 * 1024  # bytes; larger files are skipped
 
     def enabled_rules(self, rules: Sequence[Rule]) -> list[Rule]:
         """The rules these settings turn on, in registration order."""
@@ -172,6 +173,7 @@ _KEYS: dict[str, str] = {
     "goos": "goos",
     "goarch": "goarch",
     "tags": "strings",
+    "max-file-size": "size",
 }
 
 
@@ -241,6 +243,10 @@ def _convert(kind: str, value: Any, rules: Sequence[Rule]) -> Any:
         if not isinstance(value, str):
             raise TypeError("expected a string such as \"1.23\" or \"1.21..1.27\"")
         return GoRange.parse(value)
+    if kind == "size":
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise TypeError("expected a positive number of bytes")
+        return value
     if kind == "per-file":
         if not isinstance(value, Mapping):
             raise TypeError("expected a table of glob = [rule selectors]")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
@@ -105,6 +106,8 @@ def _run(paths: Sequence[str], registry: Registry, resolver: ConfigResolver) -> 
         result.notifications += pr.notifications
         result.enabled |= pr.enabled
         result.files += pr.files
+    # A go.mod shared by many packages reports its problems once.
+    result.notifications = list(dict.fromkeys(result.notifications))
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
     return result
@@ -146,10 +149,22 @@ def analyse_package(
     """Parse and check the given files of one directory."""
     out = RunResult([], [], [], registry.rules)
     pkg = Package(directory, display_path(directory, cwd), module=find_go_mod(directory))
+    if pkg.module is not None:
+        for err in pkg.module.errors:
+            out.notifications.append(Notification("warning", err))
     for path in files:
         display = display_path(path, cwd)
         try:
-            data = path.read_bytes()
+            data = _read(path, settings.max_file_size)
+        except _TooLarge as e:
+            out.notifications.append(
+                Notification(
+                    "warning",
+                    f"{e.size} bytes is over max-file-size ({settings.max_file_size}); skipped",
+                    display,
+                )
+            )
+            continue
         except OSError as e:
             out.notifications.append(
                 Notification("error", f"cannot read: {e.strerror or e}", display)
@@ -160,6 +175,11 @@ def analyse_package(
         else:
             pkg.asm_files.append(AsmFile(path, display, data))
     out.files = len(pkg.go_files) + len(pkg.asm_files)
+    for f in [*pkg.go_files, *pkg.asm_files]:
+        if f.constraint_error is not None:
+            line, err = f.constraint_error
+            msg = f"line {line}: malformed build constraint ({err}); treated as always built"
+            out.notifications.append(Notification("warning", msg, f.display))
 
     targets = targets_for(settings, pkg)
     enabled_all = settings.enabled_rules(registry.rules)
@@ -214,6 +234,20 @@ def analyse_package(
             out.findings.append(_severity(finding, settings, registry))
         out.suppressed += [_severity(s, settings, registry) for s in suppressed]
     return out
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """Read a file, refusing ones over ``limit`` bytes before reading them."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise _TooLarge(size)
+        return f.read(limit + 1)
 
 
 def _call(hook, out: RunResult, where: str, **kwargs) -> list[Finding]:
