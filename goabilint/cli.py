@@ -26,7 +26,7 @@ from goabilint.rule import Severity
 log = logging.getLogger("goabilint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "rules", "explain", "merge")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--max-file-size", type=int, metavar="BYTES", help="skip larger files (default 8 MiB)"
     )
+    perf = check.add_argument_group("performance")
+    perf.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU)"
+    )
+    perf.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    perf.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="results cache (default: $GOABILINT_CACHE_DIR or ./.goabilint_cache)",
+    )
+    perf.add_argument(
+        "--shard", metavar="I/N", help="analyse only shard I of N (split by package)"
+    )
     cfg = check.add_argument_group("configuration")
     cfg.add_argument("--config", metavar="FILE", type=Path, help="use this configuration file only")
     cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -97,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--all", action="store_true", help="include rules that are off by default")
+
+    merge = sub.add_parser("merge", help="combine JSON or SARIF outputs of sharded runs")
+    merge.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    merge.add_argument("--output", "-o", metavar="FILE", help="write the result atomically")
 
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="CODE|NAME")
@@ -189,9 +207,30 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _cache(args: argparse.Namespace, registry: Any) -> Any:
+    from goabilint.cache import DEFAULT_DIR, Cache, code_fingerprint
+
+    if args.no_cache:
+        return None
+    directory = args.cache_dir or Path(os.environ.get("GOABILINT_CACHE_DIR") or DEFAULT_DIR)
+    modules = {type(p).__module__ if not hasattr(p, "__name__") else p.__name__
+               for p in registry.manager.get_plugins()}
+    return Cache(directory.absolute(), code_fingerprint(modules))
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    i, sep, n = text.partition("/")
+    if not (sep and i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
+        raise ConfigError(f"--shard {text!r}: expected I/N with 1 <= I <= N, e.g. 1/4")
+    return int(i), int(n)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from goabilint import engine, outputs
     from goabilint.plugins import load_registry
+    from goabilint.scheduler import default_jobs
     from goabilint.suppress import MetaRules
 
     registry = load_registry(extra_plugins=[MetaRules()])
@@ -202,7 +241,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     }
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such configuration file")
-    result = engine.run(args.paths, resolver_args, registry)
+    result = engine.run(
+        args.paths,
+        resolver_args,
+        registry,
+        jobs=args.jobs if args.jobs is not None else default_jobs(),
+        cache=_cache(args, registry),
+        shard=_shard(args.shard),
+    )
 
     for n in result.notifications:
         where = f"{n.path}: " if n.path else ""
@@ -300,6 +346,23 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from goabilint.merge import merge_documents
+
+    texts = []
+    for path in args.files:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: cannot read: {e}") from None
+    merged = merge_documents(texts, [str(p) for p in args.files])
+    if args.output:
+        write_atomically(Path(args.output), merged)
+    else:
+        sys.stdout.write(merged)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = argv.count("-v") + 2 * argv.count("-vv") + argv.count("--verbose")
@@ -311,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "explain":
             return cmd_explain(args)
+        if args.command == "merge":
+            return cmd_merge(args)
         return cmd_check(args)
     except ConfigError as e:
         log.error("%s", e)

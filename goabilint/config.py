@@ -112,12 +112,15 @@ class Settings:
         return tuple(out)
 
     def severity_of(self, rule: Rule) -> Severity:
-        for selector, sev in self.severity:
+        """The last matching override wins: ``--severity`` comes after the file's."""
+        for selector, sev in reversed(self.severity):
             if matches_selector(rule, selector):
                 return sev
         return rule.severity
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
         try:
             rel = path.resolve().relative_to(self.root).as_posix()
         except ValueError:
@@ -177,16 +180,40 @@ _KEYS: dict[str, str] = {
 }
 
 
-def find_config(directory: Path) -> Path | None:
-    """The configuration file nearest above ``directory`` (absolute), if any."""
+def find_config(directory: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
+    """The configuration file nearest above ``directory`` (absolute), if any.
+
+    ``memo`` remembers the answer for every directory visited, so that a
+    run over thousands of directories looks at each one once.
+    """
+    memo = {} if memo is None else memo
+    visited = []
+    found: Path | None = None
     for d in (directory, *directory.parents):
+        if d in memo:
+            found = memo[d]
+            break
+        visited.append(d)
         dotfile = d / ".goabilint.toml"
-        if dotfile.is_file():
-            return dotfile
+        if _is_file(dotfile):
+            found = dotfile
+            break
         pyproject = d / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
-    return None
+        if _is_file(pyproject) and _has_tool_table(pyproject):
+            found = pyproject
+            break
+    for d in visited:
+        memo[d] = found
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, but False in a directory that cannot be searched
+    (whose files are then reported as unreadable, not configured)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -258,7 +285,7 @@ def _convert(kind: str, value: Any, rules: Sequence[Rule]) -> Any:
             raise TypeError("expected a table of rule selector = \"error|warning|note\"")
         pairs = []
         for sel, sev in value.items():
-            _selectors([sel], rules)
+            tuple(_selectors([sel], rules))  # raises for an unknown rule
             if not isinstance(sev, str):
                 raise TypeError(f"severity for {sel!r} must be a string")
             pairs.append((sel, Severity.parse(sev)))
@@ -334,6 +361,7 @@ class ConfigResolver:
     fixed: Path | None = None
     isolated: bool = False
     _cache: dict[Path | None, Settings] = field(default_factory=dict)
+    _found: dict[Path, Path | None] = field(default_factory=dict)
 
     def for_directory(self, directory: Path) -> Settings:
         if self.isolated:
@@ -341,7 +369,7 @@ class ConfigResolver:
         elif self.fixed is not None:
             source = self.fixed
         else:
-            source = find_config(directory)
+            source = find_config(directory, self._found)
         if source not in self._cache:
             if source is None:
                 base = Settings(root=Path.cwd().resolve())

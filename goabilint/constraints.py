@@ -124,6 +124,10 @@ class Constraint:
         return "(" + sep.join(str(a) for a in self.args) + ")"
 
 
+# The most operands the go command accepts in one //go:build expression
+# (maxSize in go/build/constraint).
+MAX_SIZE = 1000
+
 _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
 
 
@@ -142,7 +146,13 @@ def parse_expr(expr: str) -> Constraint:
             pos += 1
     if not tokens:
         raise ConstraintError("empty //go:build expression")
-    result, i = _parse_or(tokens, 0)
+    # Refused by the go command too; it also keeps the recursion shallow.
+    if sum(t not in ("!", ")", "&&", "||") for t in tokens) > MAX_SIZE:
+        raise ConstraintError("build expression too large")
+    try:
+        result, i = _parse_or(tokens, 0)
+    except RecursionError:  # within MAX_SIZE, but nested deeper than Python recurses
+        raise ConstraintError("build expression nested too deeply") from None
     if i != len(tokens):
         raise ConstraintError(f"unexpected {tokens[i]!r}")
     return result
@@ -171,6 +181,8 @@ def _parse_not(toks: list[str], i: int) -> tuple[Constraint, int]:
         raise ConstraintError("unexpected end of expression")
     tok = toks[i]
     if tok == "!":
+        if i + 1 < len(toks) and toks[i + 1] == "!":
+            raise ConstraintError("double negation not allowed")
         inner, i = _parse_not(toks, i + 1)
         return Constraint("not", [inner]), i
     if tok == "(":
@@ -287,7 +299,8 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
             plus.append((lineno, m.group(1) or b""))
     try:
         if go_build is not None:
-            expr = go_build[1].decode("utf-8", "replace").split("//")[0]
+            # No trailing comment allowed: the go command rejects "//go:build x // why".
+            expr = go_build[1].decode("utf-8", "replace")
             return parse_expr(expr), go_build[0], None
         plus = [(n, text) for n, text in plus if n < last_blank]
         if plus:

@@ -37,17 +37,22 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
 
     :param excluded: whether the configuration excludes a path met while
         walking (named paths are never excluded).
-    :raises ConfigError: when a named path does not exist or cannot be read.
+    :raises ConfigError: when a named path does not exist. One that exists
+        but cannot be read is reported like any unreadable file, and the
+        other paths are still analysed.
     """
     found: set[Path] = set()
     skipped: list[str] = []
     unreadable: list[str] = []
     for arg in paths:
         p = Path(arg)
-        if not p.exists():
-            raise ConfigError(f"{arg}: no such file or directory")
-        if not os.access(p, os.R_OK):
-            raise ConfigError(f"{arg}: permission denied")
+        try:
+            p.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            raise ConfigError(f"{arg}: no such file or directory") from None
+        except OSError as e:  # a directory on the way is not searchable, a link loop
+            unreadable.append(f"{arg}: {e.strerror or e}")
+            continue
         p = p.absolute()
         if p.is_dir():
             found.update(_walk(p, excluded, unreadable))
@@ -68,16 +73,28 @@ def _walk(root: Path, excluded: Callable[[Path], bool], unreadable: list[str]) -
             n
             for n in dirnames
             if not (n.startswith((".", "_")) or n in SKIP_DIRS)
-            and not (d / n).is_symlink()
+            and not _is_symlink(d / n)
             and not excluded(d / n)
         )
         for name in filenames:
             if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
                 continue
             f = d / name
-            if f.is_symlink():
+            if _is_symlink(f):
                 log.info("%s: symbolic link; not followed", f)
                 continue
             if excluded(f):
                 continue
             yield f
+
+
+def _is_symlink(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link; False when it cannot be told.
+
+    In a directory that can be listed but not searched, nothing can be
+    looked at: such a file is kept, so that reading it reports the error.
+    """
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False

@@ -1,23 +1,27 @@
 """The analysis run: discover, group into packages, parse, check, suppress.
 
-Each directory is analysed on its own (:func:`analyse_package`), so that the
-work can be split across processes later; inside it every file is parsed
-once and handed to each enabled rule whose prefilter matches. Faults inside a
-rule become notifications naming the rule and the file, and never cost the
-other rules' results.
+Each directory is one job (:class:`PackageJob`), analysed on its own so that
+jobs can run in worker processes and be cached (see
+:mod:`goabilint.scheduler`); inside a job every file is read once, parsed at
+most once, and handed to each enabled rule whose prefilter matches. Faults
+inside a rule become notifications naming the rule and the file, and never
+cost the other rules' results.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import os
+import time
 import traceback
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from goabilint.cache import Cache
 from goabilint.config import NEWEST_GO, ConfigResolver, GoRange, Settings
 from goabilint.context import Reporter, Targets
 from goabilint.discover import discover
@@ -28,7 +32,7 @@ from goabilint.rule import Finding, Rule, Severity
 from goabilint.source import AsmFile, GoFile, Package, SourceFile
 from goabilint.suppress import MetaRules, apply_suppressions
 
-__all__ = ["Notification", "RunResult", "run"]
+__all__ = ["Notification", "PackageJob", "PackageResult", "RunResult", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -66,41 +70,45 @@ def run(
     paths: Sequence[str],
     resolver_args: dict | None = None,
     registry: Registry | None = None,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> RunResult:
     """Analyse ``paths`` and return every finding, sorted.
 
     :param resolver_args: keyword arguments for
         :class:`~goabilint.config.ConfigResolver` besides ``rules``
         (command-line overrides, ``--config``, ``--isolated``).
+    :param jobs: worker processes; small runs stay in this process.
+    :param cache: where to look up and store package results.
+    :param shard: ``(i, n)``: analyse only the packages of shard i of n
+        (1-based), chosen by a stable hash of the package directory.
     :raises ConfigError: for usage and configuration errors.
     """
+    from goabilint import scheduler
+
     registry = registry or load_registry(extra_plugins=[MetaRules()])
     resolver = ConfigResolver(registry.rules, **(resolver_args or {}))
     dispatcher = Dispatcher(registry)
     registry.manager.register(dispatcher, name="goabilint.dispatch")
     try:
-        return _run(paths, registry, resolver)
+        started = time.perf_counter()
+        job_list, notes = plan(paths, resolver, shard)
+        planned = time.perf_counter()
+        log.info(
+            "found %d files in %d packages in %.2fs",
+            sum(len(j.files) for j in job_list),
+            len(job_list),
+            planned - started,
+        )
+        results = scheduler.execute(job_list, registry, cache, jobs)
+        log.info("analysed in %.2fs with %d job(s)", time.perf_counter() - planned, jobs)
     finally:
         registry.manager.unregister(dispatcher)
 
-
-def _run(paths: Sequence[str], registry: Registry, resolver: ConfigResolver) -> RunResult:
-    cwd = Path.cwd()
-
-    def excluded(p: Path) -> bool:
-        return resolver.for_directory(p.parent).is_excluded(p)
-
-    found = discover(paths, excluded)
-    notes = [Notification("warning", msg) for msg in found.skipped]
-    notes += [Notification("error", msg) for msg in found.unreadable]
-
     result = RunResult([], [], notes, registry.rules)
-    by_dir: dict[Path, list[Path]] = defaultdict(list)
-    for f in found.files:
-        by_dir[f.parent].append(f)
-    for directory in sorted(by_dir):
-        settings = resolver.for_directory(directory)
-        pr = analyse_package(directory, by_dir[directory], settings, registry, cwd)
+    for pr in results:
         result.findings += pr.findings
         result.suppressed += pr.suppressed
         result.notifications += pr.notifications
@@ -111,6 +119,58 @@ def _run(paths: Sequence[str], registry: Registry, resolver: ConfigResolver) -> 
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
     return result
+
+
+@dataclass(frozen=True)
+class PackageJob:
+    """The files of one directory to analyse, with the settings that apply."""
+
+    directory: Path
+    files: tuple[Path, ...]
+    settings: Settings
+    cwd: Path
+
+
+@dataclass
+class PackageResult:
+    """What one job produced; small and picklable for worker processes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    enabled: set[str] = field(default_factory=set)
+    files: int = 0
+
+
+def plan(
+    paths: Sequence[str], resolver: ConfigResolver, shard: tuple[int, int] | None = None
+) -> tuple[list[PackageJob], list[Notification]]:
+    """Discover files and group them into one job per directory."""
+    cwd = Path.cwd()
+
+    def excluded(p: Path) -> bool:
+        return resolver.for_directory(p.parent).is_excluded(p)
+
+    found = discover(paths, excluded)
+    notes = [Notification("warning", msg) for msg in found.skipped]
+    notes += [Notification("error", msg) for msg in found.unreadable]
+
+    by_dir: dict[Path, list[Path]] = defaultdict(list)
+    for f in found.files:
+        by_dir[f.parent].append(f)
+    jobs = []
+    for directory in sorted(by_dir):
+        if shard is not None and shard_of(display_path(directory, cwd), shard[1]) != shard[0]:
+            continue
+        settings = resolver.for_directory(directory)
+        jobs.append(PackageJob(directory, tuple(by_dir[directory]), settings, cwd))
+    return jobs, notes
+
+
+def shard_of(package: str, shards: int) -> int:
+    """The 1-based shard a package belongs to; stable across runs and machines."""
+    digest = hashlib.blake2b(package.encode("utf-8", "surrogateescape"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big") % shards + 1
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -139,25 +199,46 @@ def targets_for(settings: Settings, package: Package) -> Targets:
     return Targets(versions, platforms, frozenset(settings.tags), package.module)
 
 
-def analyse_package(
-    directory: Path,
-    files: Sequence[Path],
-    settings: Settings,
-    registry: Registry,
-    cwd: Path,
-) -> RunResult:
-    """Parse and check the given files of one directory."""
-    out = RunResult([], [], [], registry.rules)
-    pkg = Package(directory, display_path(directory, cwd), module=find_go_mod(directory))
+def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> PackageResult:
+    """Load one directory's files, then answer from the cache or check them."""
+    pkg, notes = load_package(job)
+    key = None
+    if cache is not None:
+        key = cache.key(_cache_parts(job, pkg))
+        hit = cache.get(key)
+        if isinstance(hit, PackageResult):
+            return hit
+    out = check_package(pkg, job.settings, registry)
+    out.notifications[:0] = notes
+    if key is not None and not any(n.level == "error" for n in out.notifications):
+        cache.put(key, out)  # a run with faults is retried next time, not replayed
+    return out
+
+
+def _cache_parts(job: PackageJob, pkg: Package) -> list[bytes]:
+    parts = [repr(job.settings).encode(), str(job.cwd).encode(), pkg.display.encode()]
+    if pkg.module is not None:
+        parts.append(repr(pkg.module).encode())
+    for f in [*pkg.go_files, *pkg.asm_files]:
+        parts += [f.display.encode(), f.data]
+    return parts
+
+
+def load_package(job: PackageJob) -> tuple[Package, list[Notification]]:
+    """Read the job's files; problems reading them become notifications."""
+    notes: list[Notification] = []
+    settings = job.settings
+    directory = job.directory
+    pkg = Package(directory, display_path(directory, job.cwd), module=find_go_mod(directory))
     if pkg.module is not None:
         for err in pkg.module.errors:
-            out.notifications.append(Notification("warning", err))
-    for path in files:
-        display = display_path(path, cwd)
+            notes.append(Notification("warning", err))
+    for path in job.files:
+        display = display_path(path, job.cwd)
         try:
             data = _read(path, settings.max_file_size)
         except _TooLarge as e:
-            out.notifications.append(
+            notes.append(
                 Notification(
                     "warning",
                     f"{e.size} bytes is over max-file-size ({settings.max_file_size}); skipped",
@@ -166,21 +247,24 @@ def analyse_package(
             )
             continue
         except OSError as e:
-            out.notifications.append(
-                Notification("error", f"cannot read: {e.strerror or e}", display)
-            )
+            notes.append(Notification("error", f"cannot read: {e.strerror or e}", display))
             continue
         if path.suffix == ".go":
             pkg.go_files.append(GoFile(path, display, data))
         else:
             pkg.asm_files.append(AsmFile(path, display, data))
-    out.files = len(pkg.go_files) + len(pkg.asm_files)
     for f in [*pkg.go_files, *pkg.asm_files]:
         if f.constraint_error is not None:
             line, err = f.constraint_error
             msg = f"line {line}: malformed build constraint ({err}); treated as always built"
-            out.notifications.append(Notification("warning", msg, f.display))
+            notes.append(Notification("warning", msg, f.display))
+    return pkg, notes
 
+
+def check_package(pkg: Package, settings: Settings, registry: Registry) -> PackageResult:
+    """Run every enabled rule over a loaded package, then apply suppressions."""
+    out = PackageResult()
+    out.files = len(pkg.go_files) + len(pkg.asm_files)
     targets = targets_for(settings, pkg)
     enabled_all = settings.enabled_rules(registry.rules)
     enabled_by_file: dict[str, frozenset[str]] = {}
@@ -250,7 +334,7 @@ def _read(path: Path, limit: int) -> bytes:
         return f.read(limit + 1)
 
 
-def _call(hook, out: RunResult, where: str, **kwargs) -> list[Finding]:
+def _call(hook, out: PackageResult, where: str, **kwargs) -> list[Finding]:
     """Call each implementation of a check hook on its own, so one failing
     plugin costs only its own findings."""
     found: list[Finding] = []

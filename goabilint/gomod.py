@@ -64,7 +64,8 @@ def find_go_mod(directory: Path) -> GoMod | None:
             data = candidate.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             continue
-        except OSError:
-            return None
+        except OSError as e:  # say so rather than guess the Go version silently
+            err = f"{candidate}: cannot read: {e.strerror or e}; its go line is not known"
+            return GoMod(candidate, None, None, None, (err,))
         return parse_go_mod(candidate, data)
     return None

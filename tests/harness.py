@@ -55,11 +55,14 @@ def parse_expectations(directory: Path, relative_to: Path) -> list[Expectation]:
             if not m:
                 continue
             offset = int(m.group(1) or 0)
-            patterns = [a if a is not None else b for a, b in _PATTERN.findall(m.group(2))]
+            patterns = [
+                _unquote(p.group(1)) if p.group(1) is not None else p.group(2)
+                for p in _PATTERN.finditer(m.group(2))
+            ]
             if not patterns:
                 raise ValueError(f"{display}:{lineno}: // want without a quoted regexp")
             for p in patterns:
-                out.append(Expectation(display, lineno + offset, re.compile(_unquote(p)), lineno))
+                out.append(Expectation(display, lineno + offset, re.compile(p), lineno))
     return out
 
 

@@ -95,6 +95,13 @@ def _result(f: Finding, index: dict[str, int], with_suppression: bool) -> om.Res
     return result
 
 
+def sarif_sort_key(f: Finding) -> tuple[object, ...]:
+    """Result order in SARIF, by what a SARIF file itself records (so that
+    ``goabilint merge`` can reproduce it from shard outputs)."""
+    loc = f.location
+    return (_artifact(loc.path).uri, loc.line, loc.column_utf16 or loc.column, f.code, f.message)
+
+
 def _with_id(loc: om.Location, i: int) -> om.Location:
     loc.id = i
     return loc
@@ -124,7 +131,8 @@ def build_sarif(
     index = {r.code: i for i, r in enumerate(rules)}
     findings = list(result.findings)
     if include_suppressed:
-        findings = sorted([*findings, *result.suppressed], key=Finding.sort_key)
+        findings += result.suppressed
+    findings.sort(key=sarif_sort_key)
     root = (root or Path.cwd()).resolve()
     run = om.Run(
         tool=om.Tool(

@@ -1,0 +1,122 @@
+"""The results cache: one entry per package, keyed by everything that
+decides its results.
+
+The key hashes the bytes of every file of the package, its ``go.mod``, the
+effective settings, the working directory (findings carry paths relative to
+it), goabilint's version and a fingerprint of the installed rule code. Any
+change to one of them misses the cache, so a stale result is never served;
+touching one file re-analyses only its package. Entries are written to a
+temporary file and renamed into place, so concurrent runs sharing a cache
+directory see either a whole entry or none.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from goabilint import __version__
+
+__all__ = ["Cache", "code_fingerprint"]
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+DEFAULT_DIR = ".goabilint_cache"
+
+
+class Cache:
+    """A directory of pickled package results."""
+
+    def __init__(self, directory: Path, fingerprint: str):
+        self.directory = directory / f"v{CACHE_FORMAT}"
+        self.fingerprint = fingerprint
+
+    def key(self, parts: Iterable[bytes]) -> str:
+        h = hashlib.blake2b(self.fingerprint.encode(), digest_size=20)
+        for part in parts:
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> Any | None:
+        try:
+            with self._path(key).open("rb") as f:
+                return pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception as e:  # a corrupt entry is a miss, never a failure
+            log.debug("cache entry %s unreadable: %s", key, e)
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _ensure_gitignore(self.directory.parent)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as e:  # a read-only tree still gets its results
+            log.debug("cannot write cache entry %s: %s", path, e)
+
+
+@functools.cache
+def _ensure_gitignore(directory: Path) -> None:
+    marker = directory / ".gitignore"
+    if not marker.exists():
+        try:
+            marker.write_text("# created by goabilint\n*\n")
+        except OSError:
+            pass
+
+
+def code_fingerprint(plugin_modules: Iterable[str]) -> str:
+    """A digest of goabilint's version and of the code that computes results.
+
+    Covers the engine and every plugin module's package: their file names,
+    sizes and modification times, plus installed distribution versions, so
+    that editing a rule (or upgrading a plugin) invalidates the cache.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{__version__}:{CACHE_FORMAT}:{sys.version_info[:2]}".encode())
+    roots: set[Path] = set()
+    for name in sorted({"goabilint", *plugin_modules}):
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        if file:
+            roots.add(Path(file).parent)
+    for root in sorted(roots):
+        for py in sorted(root.rglob("*.py")):
+            try:
+                st = py.stat()
+            except OSError:
+                continue
+            h.update(f"{py}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    for dist in sorted(
+        (d.metadata["Name"] or "", d.version) for d in _plugin_distributions()
+    ):
+        h.update(f"{dist}\n".encode())
+    return h.hexdigest()
+
+
+def _plugin_distributions() -> list[importlib.metadata.Distribution]:
+    out = []
+    for ep in importlib.metadata.entry_points(group="goabilint"):
+        dist = getattr(ep, "dist", None)
+        if dist is not None:
+            out.append(dist)
+    return out
