@@ -28,7 +28,7 @@ from goabilint.discover import discover
 from goabilint.gomod import find_go_mod
 from goabilint.hookspecs import hookimpl
 from goabilint.plugins import Registry, load_registry
-from goabilint.rule import Finding, Rule, Severity
+from goabilint.rule import Finding, Location, Rule, Severity
 from goabilint.source import AsmFile, GoFile, Package, SourceFile
 from goabilint.suppress import MetaRules, apply_suppressions
 
@@ -346,8 +346,19 @@ def _call(hook, out: PackageResult, where: str, **kwargs) -> list[Finding]:
             continue
         if isinstance(impl.plugin, Dispatcher):
             out.notifications += impl.plugin.take_notifications()
+        if not _are_findings(res):
+            msg = f"{impl.plugin_name} returned {type(res).__name__}, not a list of findings"
+            out.notifications.append(Notification("error", msg, where, impl.plugin_name))
+            continue  # nothing it returned can be trusted
         found += res or []
     return found
+
+
+def _are_findings(res: object) -> bool:
+    return res is None or (
+        isinstance(res, list | tuple)
+        and all(isinstance(f, Finding) and isinstance(f.location, Location) for f in res)
+    )
 
 
 def _crash(who: str, where: str, e: BaseException) -> Notification:

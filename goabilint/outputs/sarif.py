@@ -8,6 +8,8 @@ UTF-16 code units, SARIF's default.
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -51,9 +53,19 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
 
 
 def _artifact(path: str) -> om.ArtifactLocation:
+    raw = _name_bytes(path)
     if Path(path).is_absolute():
-        return om.ArtifactLocation(uri=Path(path).as_uri())
-    return om.ArtifactLocation(uri=quote(path), uri_base_id=SRCROOT)
+        return om.ArtifactLocation(uri=Path(os.fsdecode(raw)).as_uri())
+    return om.ArtifactLocation(uri=quote(raw), uri_base_id=SRCROOT)
+
+
+def _name_bytes(path: str) -> bytes:
+    """The bytes of a shown path: a name that is not UTF-8 is shown with
+    ``\\xNN`` for each byte that is not (see ``engine.display_path``), and
+    the URI must name the file itself."""
+    return re.sub(
+        rb"\\x([89a-f][0-9a-f])", lambda m: bytes([int(m.group(1), 16)]), path.encode()
+    )
 
 
 def _location(loc: Location, message: str | None = None) -> om.Location:

@@ -5,8 +5,20 @@ point names. ``goabilint new-rule`` adds rules to the tuple below.
 """
 
 from goabilint.hookspecs import hookimpl
+from goabilint_rules.http import builtin_context_key, discarded_with_context
+from goabilint_rules.http import (
+    header_after_write,
+    missing_return_after_error,
+    superfluous_write_header,
+)
 
-RULES = ()
+RULES = (
+    missing_return_after_error.RULE,
+    superfluous_write_header.RULE,
+    header_after_write.RULE,
+    discarded_with_context.RULE,
+    builtin_context_key.RULE,
+)
 
 
 @hookimpl

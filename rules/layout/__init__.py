@@ -5,8 +5,9 @@ point names. ``goabilint new-rule`` adds rules to the tuple below.
 """
 
 from goabilint.hookspecs import hookimpl
+from goabilint_rules.layout import reflect_header
 
-RULES = ()
+RULES = (reflect_header.RULE,)
 
 
 @hookimpl

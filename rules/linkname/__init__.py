@@ -5,9 +5,15 @@ point names. ``goabilint new-rule`` adds rules to the tuple below.
 """
 
 from goabilint.hookspecs import hookimpl
-from goabilint_rules.linkname import linkname_missing_unsafe_import
+from goabilint_rules.linkname import (
+    linkname_missing_unsafe_import,
+    malformed_directive,
+)
 
-RULES = (linkname_missing_unsafe_import.RULE,)
+RULES = (
+    linkname_missing_unsafe_import.RULE,
+    malformed_directive.RULE,
+)
 
 
 @hookimpl

@@ -61,9 +61,10 @@ def check(file: GoFile, report: Reporter) -> None:
     if not report.targets.is_built(file):
         return  # no target builds this file, so the compiler never sees it
     for d in file.directives:
-        # The compiler only treats "//go:linkname " followed by arguments as
-        # the directive; a bare "//go:linkname" is ignored (LNK007's case).
-        if d.name in ("linkname", "linknamestd") and d.args:
+        # The compiler only treats "//go:linkname " (one space) followed by
+        # arguments as the directive; a bare "//go:linkname" or one followed
+        # by a tab is ignored (LNK007's case).
+        if d.comment.text.startswith(("//go:linkname ", "//go:linknamestd ")) and d.args:
             report(
                 d.comment.node,
                 f'//go:{d.name} only allowed in Go files that import "unsafe"',

@@ -1,0 +1,3 @@
+module example.com/http005
+
+go 1.23

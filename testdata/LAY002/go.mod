@@ -1,0 +1,3 @@
+module example.com/lay002
+
+go 1.22

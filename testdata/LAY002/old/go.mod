@@ -1,0 +1,3 @@
+module example.com/lay002/old
+
+go 1.18

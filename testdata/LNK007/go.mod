@@ -1,0 +1,3 @@
+module example.com/lnk007
+
+go 1.22
