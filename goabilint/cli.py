@@ -110,7 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    rules.add_argument("--all", action="store_true", help="include rules that are off by default")
 
     merge = sub.add_parser("merge", help="combine JSON or SARIF outputs of sharded runs")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -380,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         log.error("%s", e)
         return EXIT_ERROR
+    except SystemExit as e:  # --help and --version, called in-process
+        return e.code if isinstance(e.code, int) else EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130

@@ -217,11 +217,19 @@ def _is_file(path: Path) -> bool:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures goabilint, in any TOML spelling
+    (``[tool.goabilint]``, dotted keys, an inline table)."""
     try:
         data = pyproject.read_bytes()
     except OSError:
         return False
-    return re.search(rb"(?m)^\s*\[\s*tool\s*\.\s*goabilint\s*[\].]", data) is not None
+    if b"goabilint" not in data:
+        return False  # the common case, without parsing
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # let load_config report the broken file
+    return isinstance(doc.get("tool"), dict) and "goabilint" in doc["tool"]
 
 
 def load_config(path: Path, rules: Sequence[Rule]) -> Settings:

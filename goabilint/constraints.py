@@ -196,22 +196,30 @@ def _parse_not(toks: list[str], i: int) -> tuple[Constraint, int]:
 
 
 def parse_plus_build(lines: Iterable[str]) -> Constraint:
-    """Combine legacy ``// +build`` lines: lines AND, spaces OR, commas AND."""
+    """Combine legacy ``// +build`` lines: lines AND, spaces OR, commas AND.
+
+    As in go/build/constraint, a term that is not a valid tag (``!!x``, a
+    lone ``!``, ``a-b``) and a line with no terms stand for the tag
+    ``ignore``, which no build satisfies; they are not errors.
+    """
     line_exprs: list[Constraint] = []
     for line in lines:
         ors: list[Constraint] = []
         for term in line.split():
             ands: list[Constraint] = []
             for lit in term.split(","):
+                if lit.startswith("!!") or lit == "!":
+                    ands.append(Constraint("tag", ["ignore"]))
+                    continue
                 neg = lit.startswith("!")
                 name = lit[1:] if neg else lit
-                if not name or not re.fullmatch(r"[A-Za-z0-9_.]+", name):
-                    raise ConstraintError(f"invalid +build term {lit!r}")
+                if not re.fullmatch(r"[A-Za-z0-9_.]+", name):
+                    name = "ignore"
                 c = Constraint("tag", [name])
                 ands.append(Constraint("not", [c]) if neg else c)
             ors.append(ands[0] if len(ands) == 1 else Constraint("and", ands))
         if not ors:
-            raise ConstraintError("empty +build line")
+            ors.append(Constraint("tag", ["ignore"]))
         line_exprs.append(ors[0] if len(ors) == 1 else Constraint("or", ors))
     return line_exprs[0] if len(line_exprs) == 1 else Constraint("and", line_exprs)
 
@@ -291,7 +299,9 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
         if not line.startswith(b"//"):
             break  # the package clause (or anything else) ends the header
         m = _HEADER_GO_BUILD.match(line)
-        if m and go_build is None:
+        if m:
+            if go_build is not None:
+                return None, lineno, "multiple //go:build lines"
             go_build = (lineno, m.group(1))
             continue
         m = _HEADER_PLUS_BUILD.match(line)
