@@ -7,7 +7,9 @@ it), goabilint's version and a fingerprint of the installed rule code. Any
 change to one of them misses the cache, so a stale result is never served;
 touching one file re-analyses only its package. Entries are written to a
 temporary file and renamed into place, so concurrent runs sharing a cache
-directory see either a whole entry or none.
+directory see either a whole entry or none. Entries are JSON, never pickle:
+the cache usually lives inside the tree being analysed, and reading it must
+not be able to run anything planted there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import pickle
+import json
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -30,12 +32,12 @@ __all__ = ["Cache", "code_fingerprint"]
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DEFAULT_DIR = ".goabilint_cache"
 
 
 class Cache:
-    """A directory of pickled package results."""
+    """A directory of package results stored as JSON documents."""
 
     def __init__(self, directory: Path, fingerprint: str):
         self.directory = directory / f"v{CACHE_FORMAT}"
@@ -54,7 +56,7 @@ class Cache:
     def get(self, key: str) -> Any | None:
         try:
             with self._path(key).open("rb") as f:
-                return pickle.load(f)
+                return json.load(f)
         except FileNotFoundError:
             return None
         except Exception as e:  # a corrupt entry is a miss, never a failure
@@ -67,8 +69,8 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             _ensure_gitignore(self.directory.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(value, f, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError as e:  # a read-only tree still gets its results
             log.debug("cannot write cache entry %s: %s", path, e)

@@ -26,7 +26,7 @@ from goabilint.rule import Severity
 log = logging.getLogger("goabilint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rules", "explain", "merge")
+COMMANDS = ("check", "rules", "explain", "merge", "tables", "lsp", "new-rule", "upgrade")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--sarif-suppressions",
         action="store_true",
         help="include findings suppressed in source, marked as suppressed",
+    )
+    out.add_argument(
+        "--sarif-output",
+        metavar="FILE",
+        help="also write SARIF to FILE, whatever --format prints",
+    )
+    out.add_argument(
+        "--repo-root",
+        type=Path,
+        metavar="DIR",
+        help="make SARIF and GitHub annotation paths relative to DIR "
+        "(default: the working directory)",
     )
     sel = check.add_argument_group("rule selection")
     sel.add_argument("--select", type=_csv, metavar="CODES", help="replace the selected rules")
@@ -110,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --format markdown: write one page per rule and an index to DIR",
+    )
 
     merge = sub.add_parser("merge", help="combine JSON or SARIF outputs of sharded runs")
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -117,6 +135,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="CODE|NAME")
+
+    sub.add_parser("lsp", help="run the language server on stdin and stdout")
+
+    new_rule = sub.add_parser("new-rule", help="scaffold a rule in a goabilint checkout")
+    new_rule.add_argument("--family", required=True, metavar="PREFIX", help="e.g. LNK")
+    new_rule.add_argument("--name", required=True, metavar="NAME", help="kebab-case")
+    new_rule.add_argument("--title", help="one line, lower-case (default: from the name)")
+    new_rule.add_argument(
+        "--severity", choices=("error", "warning", "note"), default="warning"
+    )
+    new_rule.add_argument(
+        "--root", type=Path, metavar="DIR", help="the checkout (default: found from .)"
+    )
+
+    from goabilint.tables import command as tables_command
+
+    tables_command.add_parser(sub)
+
+    from goabilint import upgrade
+
+    upgrade.add_parser(sub)
     return parser
 
 
@@ -258,6 +297,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             n.message,
         )
 
+    sarif_options = {
+        "root": args.repo_root,
+        "category": args.sarif_category,
+        "include_suppressed": args.sarif_suppressions,
+    }
+    if args.sarif_output:
+        _write_output(args.sarif_output, outputs.render_sarif(result, **sarif_options))
+
     if args.format == "text":
         colour = args.color == "always" or (
             args.color == "auto"
@@ -269,18 +316,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = outputs.render_json(result)
     elif args.format == "github":
-        text = outputs.render_github(result)
+        text = outputs.render_github(result, root=args.repo_root)
     else:
-        text = outputs.render_sarif(
-            result,
-            category=args.sarif_category,
-            include_suppressed=args.sarif_suppressions,
-        )
+        text = outputs.render_sarif(result, **sarif_options)
     if args.output:
-        try:
-            write_atomically(Path(args.output), text)
-        except OSError as e:  # the user's path, not an internal fault
-            raise ConfigError(f"{args.output}: cannot write: {e.strerror or e}") from None
+        _write_output(args.output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -293,10 +333,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
 
 
+def _write_output(path: str, text: str) -> None:
+    try:
+        write_atomically(Path(path), text)
+    except OSError as e:  # the user's path, not an internal fault
+        raise ConfigError(f"{path}: cannot write: {e.strerror or e}") from None
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from goabilint.plugins import load_registry
     from goabilint.suppress import MetaRules
 
+    if args.output_dir is not None and args.format != "markdown":
+        raise ConfigError("--output-dir needs --format markdown")
     rules = load_registry(extra_plugins=[MetaRules()]).rules
     if args.format == "json":
         doc = [
@@ -314,11 +363,16 @@ def cmd_rules(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return EXIT_OK
     if args.format == "markdown":
-        lines = ["| Code | Name | Severity | Default | Title |", "|---|---|---|---|---|"]
-        for r in rules:
-            on = "on" if r.default_enabled else "off"
-            lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {on} | {r.title} |")
-        sys.stdout.write("\n".join(lines) + "\n")
+        from goabilint import docs
+
+        if args.output_dir is None:
+            sys.stdout.write(docs.rules_table(rules))
+            return EXIT_OK
+        try:
+            written = docs.write_pages(rules, args.output_dir)
+        except OSError as e:
+            raise ConfigError(f"{args.output_dir}: cannot write: {e.strerror or e}") from None
+        log.info("wrote %d pages to %s", len(written), args.output_dir)
         return EXIT_OK
     width = max((len(r.name) for r in rules), default=4)
     sys.stdout.write(f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'DEFAULT':<7} TITLE\n")
@@ -362,6 +416,42 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise ConfigError("goabilint lsp needs pygls: pip install 'goabilint[lsp]'")
+    from goabilint import lsp
+
+    return lsp.serve()
+
+
+def cmd_new_rule(args: argparse.Namespace) -> int:
+    from goabilint import scaffold
+
+    root = args.root.absolute() if args.root else scaffold.find_root(Path.cwd())
+    made = scaffold.new_rule(
+        root,
+        args.family,
+        args.name,
+        title=args.title,
+        severity=Severity.parse(args.severity),
+    )
+    for path in (made.module, made.fixture, made.registry):
+        sys.stdout.write(f"{path.relative_to(root).as_posix()}\n")
+    sys.stderr.write(
+        f"{made.code} {args.name} reports {scaffold.EXAMPLE_PACKAGE}."
+        f"{scaffold.EXAMPLE_FUNCTION} calls and is off by default: make it check "
+        "what you mean, then turn it on\n"
+    )
+    if (root / "docs" / "rules").is_dir():
+        sys.stderr.write(
+            "then regenerate docs/rules: GOABILINT_DISABLE_PLUGIN_AUTOLOAD=1 "
+            "goabilint rules --format markdown --output-dir docs/rules\n"
+        )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbose = argv.count("-v") + 2 * argv.count("-vv") + argv.count("--verbose")
@@ -375,6 +465,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_explain(args)
         if args.command == "merge":
             return cmd_merge(args)
+        if args.command == "lsp":
+            return cmd_lsp(args)
+        if args.command == "new-rule":
+            return cmd_new_rule(args)
+        if args.command == "tables":
+            from goabilint.tables import command as tables_command
+
+            return tables_command.run(args)
+        if args.command == "upgrade":
+            from goabilint import upgrade
+
+            return upgrade.run(args)
         return cmd_check(args)
     except ConfigError as e:
         log.error("%s", e)

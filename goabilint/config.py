@@ -180,26 +180,34 @@ _KEYS: dict[str, str] = {
 }
 
 
-def find_config(directory: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
+def find_config(
+    directory: Path,
+    memo: dict[Path, Path | None] | None = None,
+    within: Path | None = None,
+) -> Path | None:
     """The configuration file nearest above ``directory`` (absolute), if any.
 
     ``memo`` remembers the answer for every directory visited, so that a
-    run over thousands of directories looks at each one once.
+    run over thousands of directories looks at each one once. ``within``
+    (resolved) bounds the search: nothing above it is looked at, and a file
+    that is a link to somewhere outside it is not read.
     """
     memo = {} if memo is None else memo
     visited = []
     found: Path | None = None
     for d in (directory, *directory.parents):
+        if within is not None and not d.is_relative_to(within):
+            break
         if d in memo:
             found = memo[d]
             break
         visited.append(d)
         dotfile = d / ".goabilint.toml"
-        if _is_file(dotfile):
+        if _is_file(dotfile) and _inside(dotfile, within):
             found = dotfile
             break
         pyproject = d / "pyproject.toml"
-        if _is_file(pyproject) and _has_tool_table(pyproject):
+        if _is_file(pyproject) and _inside(pyproject, within) and _has_tool_table(pyproject):
             found = pyproject
             break
     for d in visited:
@@ -214,6 +222,10 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except OSError:
         return False
+
+
+def _inside(path: Path, within: Path | None) -> bool:
+    return within is None or path.resolve().is_relative_to(within)
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -362,12 +374,15 @@ class ConfigResolver:
     ``overrides`` are applied on top of every configuration file (command
     line options); ``fixed`` names a single configuration file used for
     everything (``--config``), and ``isolated`` ignores all of them.
+    ``within`` (resolved) confines the search for configuration files to
+    one tree, and is the root of relative globs when none is found.
     """
 
     rules: Sequence[Rule]
     overrides: Mapping[str, Any] = field(default_factory=dict)
     fixed: Path | None = None
     isolated: bool = False
+    within: Path | None = None
     _cache: dict[Path | None, Settings] = field(default_factory=dict)
     _found: dict[Path, Path | None] = field(default_factory=dict)
 
@@ -377,10 +392,10 @@ class ConfigResolver:
         elif self.fixed is not None:
             source = self.fixed
         else:
-            source = find_config(directory, self._found)
+            source = find_config(directory, self._found, self.within)
         if source not in self._cache:
             if source is None:
-                base = Settings(root=Path.cwd().resolve())
+                base = Settings(root=(self.within or Path.cwd()).resolve())
             else:
                 base = load_config(source, self.rules)
             self._cache[source] = self._apply_overrides(base)

@@ -128,7 +128,8 @@ class Constraint:
 # (maxSize in go/build/constraint).
 MAX_SIZE = 1000
 
-_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
+# A tag is letters, digits, "_" and "." of any script, as in go/build/constraint.
+_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[\w.]+)")
 
 
 def parse_expr(expr: str) -> Constraint:
@@ -213,7 +214,7 @@ def parse_plus_build(lines: Iterable[str]) -> Constraint:
                     continue
                 neg = lit.startswith("!")
                 name = lit[1:] if neg else lit
-                if not re.fullmatch(r"[A-Za-z0-9_.]+", name):
+                if not re.fullmatch(r"[\w.]+", name):
                     name = "ignore"
                 c = Constraint("tag", [name])
                 ands.append(Constraint("not", [c]) if neg else c)
@@ -284,6 +285,8 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
     plus: list[tuple[int, bytes]] = []
     in_block = False
     last_blank = 0
+    # The go command drops a leading BOM before it reads the header.
+    src = src.removeprefix(b"\xef\xbb\xbf")
     for lineno, raw in enumerate(src.splitlines()[:400], start=1):
         line = raw.strip()
         if in_block:

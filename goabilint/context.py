@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from goabilint.constraints import BuildContext, GoVersion
 from goabilint.gomod import GoMod
 from goabilint.rule import Finding, Location, Rule, Severity
-from goabilint.source import GoFile, SourceFile
+from goabilint.source import BOM, GoFile, SourceFile
 from goabilint.syntax import Node
 
 __all__ = ["Reporter", "Targets", "format_versions"]
@@ -75,6 +75,10 @@ class Reporter:
     Call it with the node the finding is about::
 
         report(node, "message", fix="what to do instead")
+
+    A rule that can make the fix itself passes ``edits``: pairs of a node
+    or a ``(start byte, end byte)`` span of the same file and the text
+    that replaces it (``(offset, offset)`` inserts).
     """
 
     def __init__(
@@ -103,12 +107,15 @@ class Reporter:
         fix: str | None = None,
         related: Iterable[tuple[Node, str]] = (),
         versions: Iterable[GoVersion | str] = (),
+        edits: Iterable[tuple[Node | tuple[int, int], str]] = (),
     ) -> None:
         file = self._require_file()
         if isinstance(file, GoFile) and file.in_broken(node.start_byte, node.end_byte):
             return  # never report from a subtree tree-sitter could not parse
         rel = tuple((self._location(file, n.start_byte, n.end_byte), m) for n, m in related)
-        self._add(self._location(file, node.start_byte, node.end_byte), message, fix, rel, versions)
+        loc = self._location(file, node.start_byte, node.end_byte)
+        changes = tuple((self._location(file, *_span(w)), new) for w, new in edits)
+        self._add(loc, message, fix, rel, versions, changes)
 
     def at_line(
         self,
@@ -126,6 +133,8 @@ class Reporter:
         start = idx.starts[line - 1] + column - 1
         if end_column is None:
             end = start - column + 1 + len(idx.line_bytes(line))
+            if start == 0 and file.data.startswith(BOM):
+                start = len(BOM)  # the whole first line is the text after the BOM
         else:
             end = start + end_column - column
         if isinstance(file, GoFile) and file.in_broken(start, end):
@@ -144,15 +153,18 @@ class Reporter:
         fix: str | None,
         related: tuple[tuple[Location, str], ...],
         versions: Iterable[GoVersion | str],
+        edits: tuple[tuple[Location, str], ...] = (),
     ) -> None:
         vs = tuple(sorted({str(v) for v in versions}, key=GoVersion.parse))
         self._sink.append(
-            Finding(self.rule.code, self.severity, message, loc, fix, related, vs)
+            Finding(self.rule.code, self.severity, message, loc, fix, related, vs, edits=edits)
         )
 
     @staticmethod
     def _location(file: SourceFile, start: int, end: int) -> Location:
         idx = file.lines
+        if end - 1 > start and file.data[end - 1 : end + 1] == b"\r\n":
+            end -= 1  # a line comment's node takes in the "\r" of a CRLF
         line, col = idx.position(start)
         end_line, end_col = idx.position(max(end, start))
         return Location(
@@ -164,6 +176,12 @@ class Reporter:
             idx.utf16_column(line, col),
             idx.utf16_column(end_line, end_col),
         )
+
+
+def _span(where: Node | tuple[int, int]) -> tuple[int, int]:
+    if isinstance(where, tuple):
+        return where
+    return where.start_byte, where.end_byte
 
 
 def with_severity(finding: Finding, severity: Severity) -> Finding:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from goabilint.config import ConfigError
 
-__all__ = ["Discovered", "discover"]
+__all__ = ["Discovered", "discover", "package_files"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ class Discovered:
     files: list[Path]  # absolute, sorted, unique
     skipped: list[str]  # one-line warnings about named paths not analysed
     unreadable: list[str]  # directories met while walking that could not be read
+    # Directories of which only files named on the command line were
+    # collected: no walk entered them.
+    partial: frozenset[Path] = frozenset()
 
 
 def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discovered:
@@ -42,6 +45,8 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
         other paths are still analysed.
     """
     found: set[Path] = set()
+    named_dirs: set[Path] = set()
+    walked_dirs: set[Path] = set()
     skipped: list[str] = []
     unreadable: list[str] = []
     for arg in paths:
@@ -55,20 +60,40 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
             continue
         p = p.absolute()
         if p.is_dir():
-            found.update(_walk(p, excluded, unreadable))
+            found.update(_walk(p, excluded, unreadable, walked_dirs))
         elif p.suffix in SOURCE_SUFFIXES:
             found.add(p)
+            named_dirs.add(p.parent)
         else:
             skipped.append(f"{arg}: not a Go or Go assembly file; skipped")
-    return Discovered(sorted(found), skipped, unreadable)
+    return Discovered(
+        sorted(found), skipped, unreadable, frozenset(named_dirs - walked_dirs)
+    )
 
 
-def _walk(root: Path, excluded: Callable[[Path], bool], unreadable: list[str]) -> Iterable[Path]:
+def package_files(directory: Path, excluded: Callable[[Path], bool]) -> list[Path]:
+    """The source files of one directory that a walk would collect, sorted."""
+    try:
+        names = [
+            e.name for e in os.scandir(directory) if not e.is_dir(follow_symlinks=False)
+        ]
+    except OSError:
+        return []  # the named files are still read, and fail on their own
+    return sorted(_source_files(directory, names, excluded))
+
+
+def _walk(
+    root: Path,
+    excluded: Callable[[Path], bool],
+    unreadable: list[str],
+    walked: set[Path],
+) -> Iterable[Path]:
     def onerror(err: OSError) -> None:
         unreadable.append(f"{err.filename}: {err.strerror or err}")
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         d = Path(dirpath)
+        walked.add(d)
         dirnames[:] = sorted(
             n
             for n in dirnames
@@ -76,16 +101,22 @@ def _walk(root: Path, excluded: Callable[[Path], bool], unreadable: list[str]) -
             and not _is_symlink(d / n)
             and not excluded(d / n)
         )
-        for name in filenames:
-            if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
-                continue
-            f = d / name
-            if _is_symlink(f):
-                log.info("%s: symbolic link; not followed", f)
-                continue
-            if excluded(f):
-                continue
-            yield f
+        yield from _source_files(d, filenames, excluded)
+
+
+def _source_files(
+    d: Path, names: Iterable[str], excluded: Callable[[Path], bool]
+) -> Iterable[Path]:
+    for name in names:
+        if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
+            continue
+        f = d / name
+        if _is_symlink(f):
+            log.info("%s: symbolic link; not followed", f)
+            continue
+        if excluded(f):
+            continue
+        yield f
 
 
 def _is_symlink(path: Path) -> bool:

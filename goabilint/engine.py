@@ -10,6 +10,7 @@ cost the other rules' results.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import logging
@@ -17,15 +18,15 @@ import os
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from goabilint.cache import Cache
 from goabilint.config import NEWEST_GO, ConfigResolver, GoRange, Settings
 from goabilint.context import Reporter, Targets
-from goabilint.discover import discover
-from goabilint.gomod import find_go_mod
+from goabilint.discover import discover, package_files
+from goabilint.gomod import GoMod, find_go_mod
 from goabilint.hookspecs import hookimpl
 from goabilint.plugins import Registry, load_registry
 from goabilint.rule import Finding, Location, Rule, Severity
@@ -123,12 +124,25 @@ def run(
 
 @dataclass(frozen=True)
 class PackageJob:
-    """The files of one directory to analyse, with the settings that apply."""
+    """The files of one directory to analyse, with the settings that apply.
+
+    ``context`` holds the directory's other source files when only some
+    were named (as pre-commit names them): they are read so that rules
+    that look at the whole package see all of it, but nothing is reported
+    in them.
+    """
 
     directory: Path
     files: tuple[Path, ...]
     settings: Settings
     cwd: Path
+    context: tuple[Path, ...] = ()
+
+    def reported(self) -> frozenset[str] | None:
+        """Shown paths of the files findings are kept for; None for all."""
+        if not self.context:
+            return None
+        return frozenset(display_path(p, self.cwd) for p in self.files)
 
 
 @dataclass
@@ -141,6 +155,54 @@ class PackageResult:
     enabled: set[str] = field(default_factory=set)
     files: int = 0
 
+    def to_json(self) -> dict:
+        """A plain JSON document, for the cache."""
+        return {
+            "findings": [_finding_to_json(f) for f in self.findings],
+            "suppressed": [_finding_to_json(f) for f in self.suppressed],
+            "notifications": [dataclasses.astuple(n) for n in self.notifications],
+            "enabled": sorted(self.enabled),
+            "files": self.files,
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict) -> PackageResult:
+        return cls(
+            [_finding_from_json(f) for f in doc["findings"]],
+            [_finding_from_json(f) for f in doc["suppressed"]],
+            [Notification(*n) for n in doc["notifications"]],
+            set(doc["enabled"]),
+            int(doc["files"]),
+        )
+
+
+def _finding_to_json(f: Finding) -> dict:
+    return {
+        "code": f.code,
+        "severity": int(f.severity),
+        "message": f.message,
+        "location": dataclasses.astuple(f.location),
+        "fix": f.fix,
+        "related": [[dataclasses.astuple(loc), m] for loc, m in f.related],
+        "versions": list(f.versions),
+        "suppressed": f.suppressed,
+        "edits": [[dataclasses.astuple(loc), t] for loc, t in f.edits],
+    }
+
+
+def _finding_from_json(d: dict) -> Finding:
+    return Finding(
+        d["code"],
+        Severity(d["severity"]),
+        d["message"],
+        Location(*d["location"]),
+        d["fix"],
+        tuple((Location(*loc), m) for loc, m in d["related"]),
+        tuple(d["versions"]),
+        d["suppressed"],
+        tuple((Location(*loc), t) for loc, t in d["edits"]),
+    )
+
 
 def plan(
     paths: Sequence[str], resolver: ConfigResolver, shard: tuple[int, int] | None = None
@@ -152,6 +214,7 @@ def plan(
         return resolver.for_directory(p.parent).is_excluded(p)
 
     found = discover(paths, excluded)
+    named_only = found.partial
     notes = [Notification("warning", msg) for msg in found.skipped]
     notes += [Notification("error", msg) for msg in found.unreadable]
 
@@ -163,7 +226,11 @@ def plan(
         if shard is not None and shard_of(display_path(directory, cwd), shard[1]) != shard[0]:
             continue
         settings = resolver.for_directory(directory)
-        jobs.append(PackageJob(directory, tuple(by_dir[directory]), settings, cwd))
+        files = tuple(by_dir[directory])
+        context: tuple[Path, ...] = ()
+        if directory in named_only:
+            context = tuple(f for f in package_files(directory, excluded) if f not in files)
+        jobs.append(PackageJob(directory, files, settings, cwd, context))
     return jobs, notes
 
 
@@ -206,12 +273,15 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     if cache is not None:
         key = cache.key(_cache_parts(job, pkg))
         hit = cache.get(key)
-        if isinstance(hit, PackageResult):
-            return hit
-    out = check_package(pkg, job.settings, registry)
+        if hit is not None:
+            try:
+                return PackageResult.from_json(hit)
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of another shape is a miss
+    out = check_package(pkg, job.settings, registry, job.reported())
     out.notifications[:0] = notes
     if key is not None and not any(n.level == "error" for n in out.notifications):
-        cache.put(key, out)  # a run with faults is retried next time, not replayed
+        cache.put(key, out.to_json())  # a run with faults is retried next time, not replayed
     return out
 
 
@@ -221,22 +291,34 @@ def _cache_parts(job: PackageJob, pkg: Package) -> list[bytes]:
         parts.append(repr(pkg.module).encode())
     for f in [*pkg.go_files, *pkg.asm_files]:
         parts += [f.display.encode(), f.data]
+    reported = job.reported()
+    if reported is not None:
+        parts.append("\0".join(sorted(reported)).encode())
     return parts
 
 
-def load_package(job: PackageJob) -> tuple[Package, list[Notification]]:
-    """Read the job's files; problems reading them become notifications."""
+def load_package(
+    job: PackageJob,
+    buffers: Mapping[Path, bytes] | None = None,
+    find_module: Callable[[Path], GoMod | None] = find_go_mod,
+) -> tuple[Package, list[Notification]]:
+    """Read the job's files; problems reading them become notifications.
+
+    :param buffers: contents to use instead of reading these files (an
+        editor's unsaved buffers); a file named here need not exist on disk.
+    :param find_module: finds the ``go.mod`` that applies to the directory.
+    """
     notes: list[Notification] = []
     settings = job.settings
     directory = job.directory
-    pkg = Package(directory, display_path(directory, job.cwd), module=find_go_mod(directory))
+    pkg = Package(directory, display_path(directory, job.cwd), module=find_module(directory))
     if pkg.module is not None:
         for err in pkg.module.errors:
             notes.append(Notification("warning", err))
-    for path in job.files:
+    for path in (*job.files, *job.context):
         display = display_path(path, job.cwd)
         try:
-            data = _read(path, settings.max_file_size)
+            data = _read(path, settings.max_file_size, buffers)
         except _TooLarge as e:
             notes.append(
                 Notification(
@@ -258,13 +340,49 @@ def load_package(job: PackageJob) -> tuple[Package, list[Notification]]:
             line, err = f.constraint_error
             msg = f"line {line}: malformed build constraint ({err}); treated as always built"
             notes.append(Notification("warning", msg, f.display))
+    if job.context:
+        # Context files are not reported on, and neither are their problems.
+        hidden = {display_path(p, job.cwd) for p in job.context}
+        notes = [n for n in notes if n.path not in hidden]
     return pkg, notes
 
 
-def check_package(pkg: Package, settings: Settings, registry: Registry) -> PackageResult:
-    """Run every enabled rule over a loaded package, then apply suppressions."""
+def analyse_buffers(
+    job: PackageJob,
+    registry: Registry,
+    buffers: Mapping[Path, bytes],
+    find_module: Callable[[Path], GoMod | None],
+) -> PackageResult:
+    """Check one directory now, taking some files' contents from ``buffers``.
+
+    This is the editor's entry point: the unsaved buffers replace their
+    files and the rest of the package is read from disk. Never cached.
+    The registry must have a :class:`Dispatcher` registered.
+    """
+    pkg, notes = load_package(job, buffers, find_module)
+    out = check_package(pkg, job.settings, registry, job.reported())
+    out.notifications[:0] = notes
+    return out
+
+
+def check_package(
+    pkg: Package,
+    settings: Settings,
+    registry: Registry,
+    report: frozenset[str] | None = None,
+) -> PackageResult:
+    """Run every enabled rule over a loaded package, then apply suppressions.
+
+    :param report: shown paths of the files to check and report on; the
+        package's other files are seen only by package-level rules. None
+        means every file.
+    """
     out = PackageResult()
-    out.files = len(pkg.go_files) + len(pkg.asm_files)
+    reported = [
+        f for f in [*pkg.go_files, *pkg.asm_files] if report is None or f.display in report
+    ]
+    shown = {f.display for f in reported}
+    out.files = len(reported)
     targets = targets_for(settings, pkg)
     enabled_all = settings.enabled_rules(registry.rules)
     enabled_by_file: dict[str, frozenset[str]] = {}
@@ -278,11 +396,13 @@ def check_package(pkg: Package, settings: Settings, registry: Registry) -> Packa
     hook = registry.manager.hook
     raw: list[Finding] = []
     for gf in pkg.go_files:
-        raw += _call(hook.goabilint_check_go_file, out, gf.display,
-                     file=gf, enabled=enabled_by_file[gf.display], targets=targets)
+        if gf.display in shown:
+            raw += _call(hook.goabilint_check_go_file, out, gf.display,
+                         file=gf, enabled=enabled_by_file[gf.display], targets=targets)
     for af in pkg.asm_files:
-        raw += _call(hook.goabilint_check_asm_file, out, af.display,
-                     file=af, enabled=enabled_by_file[af.display], targets=targets)
+        if af.display in shown:
+            raw += _call(hook.goabilint_check_asm_file, out, af.display,
+                         file=af, enabled=enabled_by_file[af.display], targets=targets)
     if pkg.go_files or pkg.asm_files:
         package_enabled = frozenset().union(*enabled_by_file.values())
         raw += _call(hook.goabilint_check_package, out, pkg.display,
@@ -290,7 +410,7 @@ def check_package(pkg: Package, settings: Settings, registry: Registry) -> Packa
 
     # Only files some rule parsed can be known to be partly unparseable.
     for gf in pkg.go_files:
-        if gf.parsed and gf.has_errors:
+        if gf.parsed and gf.has_errors and gf.display in shown:
             out.notifications.append(
                 Notification(
                     "warning",
@@ -299,7 +419,7 @@ def check_package(pkg: Package, settings: Settings, registry: Registry) -> Packa
                 )
             )
 
-    files_by_display: dict[str, SourceFile] = {f.display: f for f in [*pkg.go_files, *pkg.asm_files]}
+    files_by_display: dict[str, SourceFile] = {f.display: f for f in reported}
     per_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in raw:
         f = files_by_display.get(finding.location.path)
@@ -313,7 +433,9 @@ def check_package(pkg: Package, settings: Settings, registry: Registry) -> Packa
     for display, f in files_by_display.items():
         enabled = enabled_by_file[display]
         kept, suppressed, meta = apply_suppressions(f, per_file.get(display, []), enabled, resolve)
-        meta = [m for m in meta if m.code in enabled]
+        # An unused suppression in an unparsed part proves nothing: findings
+        # there were dropped.
+        meta = [m for m in meta if m.code in enabled and not _in_broken(f, m)]
         for finding in [*kept, *meta]:
             out.findings.append(_severity(finding, settings, registry))
         out.suppressed += [_severity(s, settings, registry) for s in suppressed]
@@ -325,8 +447,13 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def _read(path: Path, limit: int) -> bytes:
+def _read(path: Path, limit: int, buffers: Mapping[Path, bytes] | None = None) -> bytes:
     """Read a file, refusing ones over ``limit`` bytes before reading them."""
+    if buffers is not None and path in buffers:
+        data = buffers[path]
+        if len(data) > limit:
+            raise _TooLarge(len(data))
+        return data
     with path.open("rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size > limit:

@@ -9,10 +9,14 @@ counts added up.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from goabilint.config import ConfigError
+from goabilint.outputs.sarif import MAX_RESULTS, enforce_limits
+
+log = logging.getLogger(__name__)
 
 __all__ = ["merge_documents"]
 
@@ -22,7 +26,7 @@ def _finding_key(f: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _result_key(r: dict[str, Any]) -> tuple[Any, ...]:
-    # Must order results as goabilint.outputs.sarif.sarif_sort_key does.
+    # Must order results as goabilint.outputs.sarif's _Builder.sort_key does.
     loc = r["locations"][0]["physicalLocation"]
     region = loc.get("region", {})
     return (
@@ -67,6 +71,15 @@ def merge_sarif(docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     if notes:
         invocation["toolExecutionNotifications"] = notes
     run["invocations"] = [invocation]
+
+    # Shards each within GitHub's limit can add up to more than it.
+    dropped = enforce_limits(out)
+    if dropped:
+        log.warning(
+            "SARIF: left out %d results over GitHub's limit of %d per run",
+            dropped,
+            MAX_RESULTS,
+        )
     return out
 
 

@@ -28,6 +28,7 @@ __all__ = [
 
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+PRECISIONS = ("very-high", "high", "medium", "low")
 
 # The Markdown sections every rule doc carries, in this order. "Use instead"
 # and "Known problems" may say "None." but must be present.
@@ -85,6 +86,9 @@ class Finding:
 
     ``versions`` lists the Go releases (``"1.23"``) for which the problem
     matters, when the rule knows; an empty tuple means "every target".
+    ``edits``, when the rule can fix the problem mechanically, replace the
+    text of each location (all in the finding's file, not overlapping;
+    empty spans insert) so that applying them all carries out ``fix``.
     """
 
     code: str
@@ -95,6 +99,7 @@ class Finding:
     related: tuple[tuple[Location, str], ...] = ()
     versions: tuple[str, ...] = ()
     suppressed: str | None = None  # justification, when suppressed in source
+    edits: tuple[tuple[Location, str], ...] = ()
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
@@ -119,6 +124,12 @@ class Rule:
     :param needs: byte strings of which a file must contain at least one
         for the rule to possibly fire; files with none are not handed to it.
         Empty means every file.
+    :param precision: how often a finding is a true problem, in GitHub
+        code scanning's terms: ``very-high``, ``high``, ``medium`` or ``low``.
+    :param security_severity: for a rule whose findings are security
+        problems, a CVSS-like score from 0.1 to 10.0 (GitHub shows 9.0 and
+        up as critical, 7.0 high, 4.0 medium, below that low); ``None`` for
+        every other rule.
     """
 
     code: str
@@ -133,6 +144,8 @@ class Rule:
     check_go: GoCheck | None = None
     check_asm: AsmCheck | None = None
     check_package: PackageCheck | None = None
+    precision: str = "high"
+    security_severity: float | None = None
     origin: str = field(default="", compare=False)  # plugin that registered it
 
     def __post_init__(self) -> None:
@@ -140,6 +153,10 @@ class Rule:
             raise ValueError(f"rule code {self.code!r} is not like LNK001")
         if not NAME_RE.match(self.name):
             raise ValueError(f"rule name {self.name!r} is not kebab-case")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"rule precision {self.precision!r} is not one of {PRECISIONS}")
+        if self.security_severity is not None and not 0 < self.security_severity <= 10:
+            raise ValueError(f"security severity {self.security_severity} is not in 0.1-10.0")
         self.doc = _dedent_doc(self.doc)
 
     @property

@@ -164,8 +164,10 @@ def _work_one(job: PackageJob, sender: Any) -> None:
 
 def _terminate(pool: cf.ProcessPoolExecutor) -> None:
     """Stop a pool now: cancel queued work and kill the workers."""
+    # Taken first: shutdown() forgets the processes (sets _processes to None).
+    procs = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    for proc in procs:
         proc.kill()
 
 

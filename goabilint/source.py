@@ -175,7 +175,7 @@ class GoFile(SourceFile):
         # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
         data = self.data
         parse_data = b"   " + data[3:] if data.startswith(BOM) else data
-        return syntax.parser().parse(parse_data)
+        return syntax.parse(parse_data)
 
     @property
     def parsed(self) -> bool:
@@ -223,7 +223,11 @@ class GoFile(SourceFile):
     @functools.cached_property
     def comments(self) -> list[Comment]:
         nodes = syntax.captured("(comment) @c", self.root, "c")
-        return [Comment(n, text(n), n.start_point[0] + 1) for n in nodes]
+        # tree-sitter ends a line comment before "\n", keeping a CRLF's "\r";
+        # the Go scanner drops it from the comment's text.
+        return [
+            Comment(n, text(n).removesuffix("\r"), n.start_point[0] + 1) for n in nodes
+        ]
 
     @functools.cached_property
     def directives(self) -> list[Directive]:
@@ -385,7 +389,10 @@ class AsmFile(SourceFile):
 
     @functools.cached_property
     def text_lines(self) -> list[str]:
-        return self.data.decode("utf-8", "replace").splitlines()
+        # Only "\n" ends a line, as in LineIndex: str.splitlines() would also
+        # split at a lone "\r" or a form feed and shift every later line.
+        text = self.data.decode("utf-8", "replace")
+        return [line.removesuffix("\r") for line in text.split("\n")]
 
     @functools.cached_property
     def texts(self) -> list[AsmText]:

@@ -79,6 +79,9 @@ def parse_suppressions(file: SourceFile, resolve: Callable[[str], Rule | None]) 
     if b"goabilint:" not in file.data and b"nolint" not in file.data:
         return out  # cheap exit for the common case
     for line, col, text, standalone in _comments(file):
+        # A line comment runs to the end of its line; counted in the file's
+        # bytes, since text has invalid UTF-8 replaced.
+        length = len(file.lines.line_bytes(line)) - col + 1
         m = _IGNORE.match(text)
         if m:
             kind = "file" if m.group(1) == "file-ignore" else "line"
@@ -93,7 +96,7 @@ def parse_suppressions(file: SourceFile, resolve: Callable[[str], Rule | None]) 
                 continue  # meant for other linters
             kind, names, reason = "nolint", [], (m.group(2) or "").strip()
             generic = not linters or "goabilint" not in linters
-            s = Suppression(kind, line, col, len(text.encode()), standalone, (), reason)
+            s = Suppression(kind, line, col, length, standalone, (), reason)
             s.generic_nolint = generic
             out.append(s)
             continue
@@ -104,7 +107,7 @@ def parse_suppressions(file: SourceFile, resolve: Callable[[str], Rule | None]) 
         if not names:
             unknown.append("")  # "//goabilint:ignore" with no code at all
         out.append(
-            Suppression(kind, line, col, len(text.encode()), standalone, tuple(codes), reason, tuple(unknown))
+            Suppression(kind, line, col, length, standalone, tuple(codes), reason, tuple(unknown))
         )
     return out
 
@@ -135,7 +138,17 @@ def apply_suppressions(
 
     meta = []
     for s in sups:
-        loc = Location(file.display, s.line, s.column, s.line, s.column + s.length)
+        end = s.column + s.length
+        utf16 = file.lines.utf16_column
+        loc = Location(
+            file.display,
+            s.line,
+            s.column,
+            s.line,
+            end,
+            utf16(s.line, s.column),
+            utf16(s.line, end),
+        )
         if s.unknown:
             names = ", ".join(repr(u) for u in s.unknown if u) or "no rule code"
             meta.append(_meta(SUP003, loc, f"suppression names {names}; it suppresses nothing for those"))

@@ -61,11 +61,48 @@ def string_value(node: Node) -> str | None:
     return None
 
 
+def parse(data: bytes) -> tree_sitter.Tree:
+    """Parse Go source; :func:`ancestors` looks in this tree first."""
+    tree = parser().parse(data)
+    _last_root[:] = [tree.root_node]
+    return tree
+
+
+# The root of the tree parsed or climbed last.
+_last_root: list[Node] = []
+
+
 def ancestors(node: Node) -> Iterator[Node]:
+    """The parents of ``node``, innermost first.
+
+    tree-sitter finds a parent by walking down from the root, so climbing
+    parent by parent costs O(depth²): minutes for code nested thousands
+    deep. When ``node`` is in the tree seen last, one walk down from its
+    root finds the whole path instead.
+    """
+    path = _path_between(_last_root[0], node) if _last_root else None
+    if path is not None:
+        yield from reversed(path)
+        return
     parent = node.parent
     while parent is not None:
         yield parent
-        parent = parent.parent
+        top, parent = parent, parent.parent
+        if parent is None:
+            _last_root[:] = [top]
+
+
+def _path_between(root: Node, node: Node) -> list[Node] | None:
+    """The nodes from ``root`` down to ``node``'s parent; None if ``node``
+    is not in ``root``'s tree."""
+    path = []
+    current: Node | None = root
+    while current != node:
+        if current is None:
+            return None
+        path.append(current)
+        current = current.child_with_descendant(node)
+    return path
 
 
 def enclosing_function(node: Node) -> Node | None:

@@ -72,9 +72,9 @@ def test_touching_a_file_reanalyses_only_its_package(tmp_path, monkeypatch):
     checked: list[str] = []
     real = engine.check_package
 
-    def spy(pkg, settings, registry):
+    def spy(pkg, *args):
         checked.append(pkg.display)
-        return real(pkg, settings, registry)
+        return real(pkg, *args)
 
     monkeypatch.setattr(engine, "check_package", spy)
     warm = _run(tree, monkeypatch, cache=cache)
@@ -167,3 +167,19 @@ def test_dead_worker_loses_only_its_package(big_tree, monkeypatch):
     assert result.internal_error
     expected = [k for k in _keys(baseline) if not k[0].path.startswith(victim + "/")]
     assert _keys(result) == expected
+
+
+def test_cache_entries_are_json_not_pickle(tmp_path, monkeypatch):
+    # The cache usually sits inside the analysed tree; loading it must never
+    # be able to execute anything, so entries are plain JSON.
+    tree = tmp_path / "tree"
+    shutil.copytree(REPO / "testdata" / "SUP002", tree / "SUP002")
+    cache = Cache(tmp_path / "cache", "fp")
+    first = _run(tree, monkeypatch, cache=cache)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    assert entries
+    for entry in entries:
+        json.loads(entry.read_text(encoding="utf-8"))
+    warm = _run(tree, monkeypatch, cache=cache)
+    assert _keys(first) == _keys(warm)
+    assert [f.suppressed for f in first.suppressed] == [f.suppressed for f in warm.suppressed]
