@@ -67,12 +67,14 @@ def test_json_snapshot(example_result):
     assert_snapshot("examples.json", render_json(example_result))
 
 
-def test_sarif_snapshot(example_result):
+def test_sarif_snapshot(example_result, monkeypatch):
+    monkeypatch.chdir(REPO)  # where the run was: its paths are relative to it
     sarif = render_sarif(example_result, root=REPO, category="goabilint/examples")
     assert_snapshot("examples.sarif", sarif)
 
 
-def test_sarif_validates_against_schema(example_result):
+def test_sarif_validates_against_schema(example_result, monkeypatch):
+    monkeypatch.chdir(REPO)
     jsonschema = pytest.importorskip("jsonschema")
     schema_path = next((Path(p) for p in SCHEMA_CANDIDATES if p and Path(p).is_file()), None)
     if schema_path is None:

@@ -225,5 +225,5 @@ def test_suppressions_in_sarif(capsys, tmp_path, monkeypatch):
     [result] = run.json()["runs"][0]["results"]
     assert result["ruleId"] == "LNK001"
     assert result["suppressions"] == [
-        {"kind": "inSource", "justification": "checked by hand"}
+        {"kind": "inSource", "status": "accepted", "justification": "checked by hand"}
     ]
