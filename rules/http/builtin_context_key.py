@@ -140,7 +140,10 @@ def check(file: GoFile, report: Reporter) -> None:
             continue  # not a complete call; the compiler says so
         key = values[1]
 
-        kind = _type_of(file, key, 0)
+        try:
+            kind = _type_of(file, key, 0)
+        except RecursionError:
+            continue  # an expression nested hundreds deep: its type is unknown
         if kind is None or kind == OTHER:
             continue  # unknown, or a type of the program's own
         name = UNTYPED_DEFAULTS.get(kind, kind)  # what the `any` key holds

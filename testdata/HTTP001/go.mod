@@ -1,0 +1,3 @@
+module example.com/http001
+
+go 1.22

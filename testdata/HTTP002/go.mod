@@ -1,0 +1,3 @@
+module example.com/http002
+
+go 1.22

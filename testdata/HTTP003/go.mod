@@ -1,0 +1,3 @@
+module example.com/http003
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http004
+
+go 1.22

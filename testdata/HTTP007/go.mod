@@ -1,0 +1,3 @@
+module example.com/http007
+
+go 1.22

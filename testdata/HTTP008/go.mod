@@ -1,0 +1,3 @@
+module example.com/http008
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http008constructor
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http009
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http009listener
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http009loopback
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http009ownmux
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/http010
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/httpruntime
+
+go 1.22
