@@ -723,6 +723,14 @@ def _scan_package(
         if asm_mask:
             marked += [x for x in bodyless if x.mask & asm_mask]
             mask |= asm_mask
+        # A body-less declaration naming a symbol of its own package (the
+        # "badlinkname" trick: reflect's rtype_Align -> reflect.(*rtype).Align)
+        # still flags that symbol, which this package defines: a push.
+        if target != own and target.startswith(prefix + ".") and bodyless:
+            own_mask = d.mask & _or(x.mask for x in bodyless) & ~mask
+            if own_mask:
+                marked += [x for x in bodyless if x.mask & own_mask]
+                mask |= own_mask
         if mask:
             acc.push(target, d, pkg, mask, [x for x in marked if x.mask & mask])
 

@@ -60,6 +60,7 @@ def check(file: GoFile, report: Reporter) -> None:
         return  # any import of unsafe, blank or named, satisfies the compiler
     if not report.targets.is_built(file):
         return  # no target builds this file, so the compiler never sees it
+    edits = _add_import(file)
     for d in file.directives:
         # The compiler only treats "//go:linkname " (one space) followed by
         # arguments as the directive; a bare "//go:linkname" or one followed
@@ -69,4 +70,17 @@ def check(file: GoFile, report: Reporter) -> None:
                 d.comment.node,
                 f'//go:{d.name} only allowed in Go files that import "unsafe"',
                 fix='add `import _ "unsafe"` to this file',
+                edits=edits,
             )
+
+
+def _add_import(file: GoFile) -> list[tuple[tuple[int, int], str]]:
+    """The edit that adds the import on its own line after the package clause."""
+    clause = next((c for c in file.root.named_children if c.type == "package_clause"), None)
+    if clause is None:
+        return []  # nowhere safe to put it
+    line = clause.end_point[0] + 1
+    if line < len(file.lines.starts):
+        at = file.lines.starts[line]  # the start of the next line
+        return [((at, at), '\nimport _ "unsafe" // for go:linkname\n')]
+    return [((len(file.data), len(file.data)), '\n\nimport _ "unsafe" // for go:linkname\n')]

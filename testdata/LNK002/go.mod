@@ -1,0 +1,3 @@
+module example.com/lnk002
+
+go 1.21

@@ -1,0 +1,3 @@
+package lnk002go122
+
+func yield()

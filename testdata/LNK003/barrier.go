@@ -1,0 +1,3 @@
+package lnk003
+
+func barrier()

@@ -1,0 +1,3 @@
+module example.com/lnk003
+
+go 1.21

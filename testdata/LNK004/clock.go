@@ -1,0 +1,3 @@
+package lnk004
+
+func ticks() int64

@@ -1,0 +1,3 @@
+module example.com/lnk004
+
+go 1.21

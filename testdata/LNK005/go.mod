@@ -1,0 +1,3 @@
+module example.com/lnk005
+
+go 1.21

@@ -1,0 +1,4 @@
+//go:build go1.99
+
+// A release yet to come builds it.
+package lnk006

@@ -1,0 +1,3 @@
+module example.com/lnk006
+
+go 1.22

@@ -1,0 +1,4 @@
+//go:build ignore
+
+// Excluded everywhere, but not by a Go version.
+package main

@@ -1,0 +1,3 @@
+module example.com/met001
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/met002
+
+go 1.24
