@@ -1,0 +1,3 @@
+module example.com/httpcorrect
+
+go 1.22
