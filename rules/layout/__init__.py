@@ -4,10 +4,26 @@ This module is the family's registry: the plugin the ``goabilint`` entry
 point names. ``goabilint new-rule`` adds rules to the tuple below.
 """
 
-from goabilint.hookspecs import hookimpl
-from goabilint_rules.layout import reflect_header
+from goabilint_rules.layout import (
+    hard_coded_offset,
+    missing_layout_assertion,
+    one_sided_layout_guard,
+    reflect_header,
+    runtime_mirror_drift,
+    uintptr_escape,
+)
 
-RULES = (reflect_header.RULE,)
+from goabilint.hookspecs import hookimpl
+
+FAMILY = "LAY"
+RULES = (
+    hard_coded_offset.RULE,
+    reflect_header.RULE,
+    runtime_mirror_drift.RULE,
+    missing_layout_assertion.RULE,
+    one_sided_layout_guard.RULE,
+    uintptr_escape.RULE,
+)
 
 
 @hookimpl

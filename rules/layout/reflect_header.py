@@ -15,6 +15,8 @@ RULE = Rule(
     severity=Severity.WARNING,
     since="0.1.0",
     tags=("layout", "unsafe", "deprecated"),
+    # A header that outlives the memory it describes is a use after free.
+    security_severity=5.0,
     needs=(b"SliceHeader", b"StringHeader"),
     doc="""
     ## What it does

@@ -1,0 +1,312 @@
+"""LAY006 uintptr-escape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from goabilint_rules.layout._unsafe import (
+    arguments,
+    strip,
+    uintptr_operand,
+    unsafe_call,
+)
+
+from goabilint import syntax
+from goabilint.context import Reporter
+from goabilint.layout.calc import import_path
+from goabilint.rule import Rule, Severity
+from goabilint.source import GoFile, Package
+from goabilint.syntax import FUNCTION_TYPES, Node, captured, text
+
+RULE = Rule(
+    code="LAY006",
+    name="uintptr-escape",
+    title="uintptr taken from a pointer is kept and turned back into a pointer later",
+    severity=Severity.ERROR,
+    since="0.1.0",
+    tags=("layout", "unsafe", "gc"),
+    # The pointer made later may point at freed or moved memory.
+    security_severity=7.0,
+    needs=(b"uintptr",),
+    doc="""
+    ## What it does
+    Reports `unsafe.Pointer(u)` (or `unsafe.Pointer(u + off)`) when `u`
+    holds a `uintptr` that an earlier statement of the same function made
+    from a pointer, `uintptr(unsafe.Pointer(p))`, and stored in a
+    variable, a field or an element. It also follows such a value passed
+    as an argument to a function of the package that converts the
+    parameter back. The finding points at the conversion and names where
+    the integer was made.
+
+    ## Why is this bad?
+    A `uintptr` is an integer: the garbage collector neither keeps the
+    object it came from alive nor updates it when the object moves (a
+    goroutine stack is copied when it grows). The `unsafe.Pointer` rules
+    allow the round trip only within one expression (rule 3:
+    `unsafe.Pointer(uintptr(p) + off)`) or in a call to an assembly or
+    syscall function (rule 4). Between two statements the object may be
+    collected or moved, and the pointer made later dangles. `go vet`'s
+    unsafeptr check reports the conversion but not where the integer came
+    from.
+
+    ## Example
+    ```go
+    u := uintptr(unsafe.Pointer(&buf[0]))
+    n := fill(buf) // may grow the stack and move buf
+    last := (*byte)(unsafe.Pointer(u + uintptr(n-1)))
+    ```
+
+    ## Use instead
+    ```go
+    p := unsafe.Pointer(&buf[0])
+    n := fill(buf)
+    last := (*byte)(unsafe.Add(p, n-1))
+    ```
+
+    ## Known problems
+    The value is followed through one assignment, field or element store
+    and one call within the package; copies of it into other variables
+    and stores in another function are not followed. Functions without a
+    body (assembly, syscalls) are exempt, as rule 4 allows. The packages
+    `runtime` and `internal/runtime/...` are not checked: the runtime
+    decides itself when the collector runs and stacks move.
+
+    ## References
+    - [unsafe.Pointer rules](https://pkg.go.dev/unsafe#Pointer)
+    - [go vet unsafeptr](https://pkg.go.dev/golang.org/x/tools/go/analysis/passes/unsafeptr)
+    """,
+)
+
+
+@dataclass(frozen=True)
+class _Store:
+    target: Node  # the identifier, selector or index expression assigned
+    value: Node  # the uintptr(...) expression
+    declaration: Node | None  # the declaring name node of a local variable
+
+
+# The runtime decides when the collector may run and stacks may move; its
+# own uintptr round trips rely on that (nosplit code, the system stack).
+EXEMPT = ("runtime", "internal/runtime/")
+
+
+@RULE.on_package
+def check(package: Package, report: Reporter) -> None:
+    path = import_path(package) or ""
+    if path == EXEMPT[0] or path.startswith(EXEMPT[1]):
+        return  # the runtime controls the collector itself
+    funcs = _package_functions(package)
+    for file in package.go_files:
+        if b"uintptr" not in file.data:
+            continue
+        for fn in captured(
+            "[(function_declaration) (method_declaration) (func_literal)] @f",
+            file.root,
+            "f",
+        ):
+            body = fn.child_by_field_name("body")
+            if body is None:
+                continue
+            for conv, store in _round_trips(file, body):
+                line = store.value.start_point[0] + 1
+                report.in_file(file)(
+                    conv,
+                    f"unsafe.Pointer from uintptr {text(store.target)}, made from a pointer on "
+                    f"line {line}: the object may have moved or been freed since",
+                    related=[(store.value, "the pointer became an integer here")],
+                    fix="keep an unsafe.Pointer and use unsafe.Add; convert to uintptr only "
+                    "within the expression that converts back",
+                )
+            for conv, call, callee_file in _through_calls(file, body, funcs):
+                report.in_file(callee_file)(
+                    conv,
+                    f"unsafe.Pointer from a uintptr parameter; the caller at "
+                    f"{file.display}:{call.start_point[0] + 1} made it from a pointer",
+                    fix="pass an unsafe.Pointer instead of a uintptr",
+                )
+
+
+def _own_statements(body: Node) -> Iterator[Node]:
+    """Nodes of ``body`` outside nested function literals."""
+    stack = list(reversed(body.named_children))
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_TYPES:
+            continue
+        yield n
+        stack.extend(reversed(n.named_children))
+
+
+def from_pointer(file: GoFile, node: Node) -> bool:
+    """Whether ``node`` is ``uintptr(p)`` with ``p`` an ``unsafe.Pointer``
+    (a conversion to it, or a variable declared as one), or arithmetic on
+    such a value."""
+    node = strip(node)
+    if node.type == "binary_expression" and text(
+        node.child_by_field_name("operator")
+    ) in ("+", "-", "&", "&^"):
+        return from_pointer(file, node.child_by_field_name("left")) or from_pointer(
+            file, node.child_by_field_name("right")
+        )
+    inner = uintptr_operand(node)
+    if inner is None:
+        return False
+    inner = strip(inner)
+    if unsafe_call(file, inner, "Pointer"):
+        return True
+    if inner.type == "identifier":
+        decl = syntax.find_local_declaration(inner)
+        return (
+            decl is not None
+            and decl.type is not None
+            and file.refers_to(decl.type, "unsafe", "Pointer")
+        )
+    return False
+
+
+def _stores(file: GoFile, body: Node) -> list[_Store]:
+    out = []
+    for n in _own_statements(body):
+        if n.type in ("short_var_declaration", "assignment_statement"):
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            if (
+                n.type == "assignment_statement"
+                and text(n.child_by_field_name("operator")) != "="
+            ):
+                continue
+            lefts = _items(left)
+            rights = _items(right)
+            if len(lefts) != len(rights):
+                continue
+            for target, value in zip(lefts, rights, strict=True):
+                if from_pointer(file, value):
+                    out.append(_Store(target, value, _declaring(target, n)))
+        elif n.type == "var_spec":
+            names = [x for x in n.children_by_field_name("name") if x.is_named]
+            value = n.child_by_field_name("value")
+            values = _items(value)
+            if len(names) == len(values):
+                for target, v in zip(names, values, strict=True):
+                    if from_pointer(file, v):
+                        out.append(_Store(target, v, target))
+    return out
+
+
+def _declaring(target: Node, statement: Node) -> Node | None:
+    if target.type != "identifier":
+        return None
+    if statement.type == "short_var_declaration":
+        return target
+    decl = syntax.find_local_declaration(target)
+    return decl.name if decl is not None else None
+
+
+def _items(node: Node | None) -> list[Node]:
+    if node is None:
+        return []
+    if node.type == "expression_list":
+        return [c for c in node.named_children if c.type != "comment"]
+    return [node]
+
+
+def _uses(file: GoFile, body: Node, store: _Store, after: int = 0) -> Iterator[Node]:
+    """``unsafe.Pointer(...)`` conversions from byte ``after`` on that read
+    the stored value."""
+    for n in _own_statements(body):
+        if n.type != "call_expression" or n.start_byte < after:
+            continue
+        if not unsafe_call(file, n, "Pointer"):
+            continue
+        args = arguments(n)
+        if len(args) != 1:
+            continue
+        if _reads(args[0], store):
+            yield n
+
+
+def _reads(expr: Node, store: _Store) -> bool:
+    expr = strip(expr)
+    if expr.type == "binary_expression" and text(
+        expr.child_by_field_name("operator")
+    ) in ("+", "-"):
+        return _reads(expr.child_by_field_name("left"), store) or _reads(
+            expr.child_by_field_name("right"), store
+        )
+    if expr.type == "identifier" and store.declaration is not None:
+        decl = syntax.find_local_declaration(expr)
+        return decl is not None and decl.name == store.declaration
+    if (
+        expr.type in ("selector_expression", "index_expression")
+        and store.declaration is None
+    ):
+        return text(expr) == text(store.target)
+    return False
+
+
+def _round_trips(file: GoFile, body: Node) -> Iterator[tuple[Node, _Store]]:
+    for store in _stores(file, body):
+        if store.declaration is None and store.target.type == "identifier":
+            continue  # a package-level variable: not followed
+        for conv in _uses(file, body, store, store.value.end_byte):
+            if _same_statement(conv, store.value):
+                continue  # rule 3: within one expression
+            yield conv, store
+
+
+def _same_statement(a: Node, b: Node) -> bool:
+    def statement(n: Node) -> Node | None:
+        for anc in syntax.ancestors(n):
+            if anc.parent is not None and anc.parent.type in (
+                "statement_list",
+                "block",
+                "source_file",
+            ):
+                return anc
+        return None
+
+    return statement(a) == statement(b)
+
+
+def _package_functions(package: Package) -> dict[str, tuple[Node, GoFile]]:
+    out = {}
+    for f in package.go_files:
+        for d in f.decls:
+            if d.kind == "func":
+                out.setdefault(d.name, (d.node, f))
+    return out
+
+
+def _through_calls(
+    file: GoFile, body: Node, funcs: dict[str, tuple[Node, GoFile]]
+) -> Iterator[tuple[Node, Node, GoFile]]:
+    """Conversions back to a pointer inside a package function that
+    received a pointer-made uintptr from a call in ``body``."""
+    for call in _own_statements(body):
+        if call.type != "call_expression":
+            continue
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "identifier" or text(fn) not in funcs:
+            continue
+        if syntax.find_local_declaration(fn) is not None:
+            continue
+        decl, callee_file = funcs[text(fn)]
+        callee_body = decl.child_by_field_name("body")
+        if callee_body is None:
+            continue  # assembly or a pull: rule 4 allows it
+        params = _param_names(decl)
+        for i, arg in enumerate(arguments(call)):
+            if i >= len(params) or params[i] is None or not from_pointer(file, arg):
+                continue
+            store = _Store(params[i], arg, params[i])
+            for conv in _uses(callee_file, callee_body, store):
+                yield conv, call, callee_file
+
+
+def _param_names(decl: Node) -> list[Node | None]:
+    out: list[Node | None] = []
+    params = decl.child_by_field_name("parameters")
+    for p in params.named_children if params is not None else []:
+        names = [n for n in p.children_by_field_name("name") if n.is_named]
+        out += names or [None]
+    return out

@@ -1,0 +1,324 @@
+"""What the STK rules share: Go assembly TEXT symbols, the Go declarations
+they implement, and the ABI0 argument frame of a declaration.
+
+The frame is laid out as ``go vet``'s asmdecl pass expects it: parameters
+in order, each at an offset aligned to its own alignment; results from the
+next offset aligned to the register size; the argument size is where the
+last result ends. Each parameter also gets the names asmdecl accepts for
+its parts: ``s_base``/``s_len``/``s_cap`` for a slice, ``x_lo``/``x_hi``
+for a 64-bit value on a 32-bit port, ``p_field`` for a struct field,
+``a_0`` for an array element, and so on.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from goabilint.constraints import BuildContext
+from goabilint.context import Targets
+from goabilint.layout.calc import ARCHES, Calculator, Layout, Unknown, import_path
+from goabilint.source import AsmFile, AsmText, GoFile, Package
+from goabilint.syntax import Node, text
+
+__all__ = [
+    "AsmVar",
+    "Frame",
+    "FuncFrame",
+    "PackageView",
+    "asm_contexts",
+    "func_frame",
+    "parse_frame",
+]
+
+_FRAME_RE = re.compile(r"^\$(?P<frame>-?\d+)(?:-(?P<args>\d+))?$")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """``$frame-args`` of a TEXT line; None for a part that is missing."""
+
+    frame: int | None
+    args: int | None
+    written: str | None
+
+
+def parse_frame(text_: AsmText) -> Frame | None:
+    """The sizes of a TEXT line, or None when they are not plain integers
+    (a ``#define``d constant, an expression)."""
+    if text_.frame is None:
+        return Frame(None, None, None)
+    m = _FRAME_RE.match(text_.frame.replace(" ", ""))
+    if not m:
+        return None
+    args = m.group("args")
+    return Frame(
+        int(m.group("frame")), int(args) if args is not None else None, text_.frame
+    )
+
+
+def flags_of(text_: AsmText) -> set[str]:
+    """The flag names of a TEXT line; the number 7 is NOPROF|DUPOK|NOSPLIT."""
+    if text_.flags is None:
+        return set()
+    flags = {f.strip() for f in re.split(r"[|+]", text_.flags) if f.strip()}
+    if "7" in flags:
+        flags |= {"NOPROF", "DUPOK", "NOSPLIT"}
+    return flags
+
+
+_ABI_RE = re.compile(r"^(.+)<(ABI.+)>$")
+
+
+def local_name(symbol: str, path: str | None) -> tuple[str, str] | None:
+    """``(name, abi)`` of a TEXT symbol of this package, or None for a
+    symbol of another package or a file-local ``name<>`` symbol."""
+    if "·" not in symbol:
+        return None
+    pkg, _, name = symbol.rpartition("·")
+    pkg = pkg.replace("∕", "/")
+    if pkg and pkg != path:
+        return None
+    m = _ABI_RE.match(name)
+    if m:
+        name, abi = m.group(1), m.group(2)
+    else:
+        abi = ""
+    if name.endswith("<>") or not name:
+        return None
+    return name, abi
+
+
+def asm_contexts(file: AsmFile, targets: Targets) -> list[BuildContext]:
+    """The target contexts (newest Go version) whose build includes ``file``,
+    one per distinct (GOOS, GOARCH) that the release supports."""
+    return [ctx for ctx in port_contexts(targets) if file.built_for(ctx)]
+
+
+def port_contexts(targets: Targets) -> list[BuildContext]:
+    """The target contexts at the newest Go version whose (GOOS, GOARCH)
+    is a port of that release (``go tool dist list``): a configured
+    windows/riscv64 builds nothing."""
+    return [ctx for ctx in targets.contexts() if ctx.goarch in ARCHES and is_port(ctx)]
+
+
+@functools.cache
+def _ports(version: str) -> frozenset[tuple[str, str]] | None:
+    from goabilint import tables
+
+    try:
+        table = tables.load(version)
+    except tables.TableNotFound:
+        return None
+    return frozenset((p.goos, p.goarch) for p in table.configs)
+
+
+def is_port(ctx: BuildContext) -> bool:
+    """Whether the release of ``ctx`` supports its GOOS/GOARCH."""
+    ports = _ports(str(ctx.go))
+    return ports is None or (ctx.goos, ctx.goarch) in ports
+
+
+@dataclass(frozen=True)
+class AsmVar:
+    """A name ``x+off(FP)`` may use, with its offset and width."""
+
+    name: str
+    kind: str  # "1", "2", "4", "8", or string, slice, iface, eface, complex, struct, array
+    typ: str  # as asmdecl words it: "int64", "slice base", "interface type"
+    offset: int
+    size: int
+    inner: tuple[str, ...] = ()  # names of the parts of a composite value
+
+
+@dataclass
+class FuncFrame:
+    """The ABI0 argument frame of one Go declaration on one architecture."""
+
+    name: str
+    size: int
+    vars: dict[str, AsmVar]
+    by_offset: dict[int, AsmVar]
+
+
+class PackageView:
+    """A package's Go declarations as built in one context."""
+
+    def __init__(self, package: Package, ctx: BuildContext):
+        self.package = package
+        self.ctx = ctx
+        self.path = import_path(package)
+        self.calc = Calculator(package.go_files, ctx, self.path)
+        self.files = [f for f in self.calc.files if _in_package(f)]
+
+    @functools.cached_property
+    def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
+        """Body-less function declarations by name (methods excluded)."""
+        out: dict[str, tuple[Node, GoFile]] = {}
+        for f in self.files:
+            for d in f.decls:
+                if d.kind == "func" and d.node.child_by_field_name("body") is None:
+                    out.setdefault(d.name, (d.node, f))
+        return out
+
+    @functools.cached_property
+    def asm_texts(self) -> dict[str, list[tuple[AsmFile, AsmText]]]:
+        """TEXT lines of this package's assembly files built in the context."""
+        out: dict[str, list[tuple[AsmFile, AsmText]]] = {}
+        for af in self.package.asm_files:
+            if not af.built_for(self.ctx):
+                continue
+            for t in af.texts:
+                name = local_name(t.symbol, self.path)
+                if name is not None:
+                    out.setdefault(name[0], []).append((af, t))
+        return out
+
+    def frame(self, name: str) -> FuncFrame | None:
+        decl = self.bodyless.get(name)
+        if decl is None:
+            return None
+        try:
+            return func_frame(self.calc, decl[0], decl[1])
+        except Unknown:
+            return None
+
+
+def _in_package(f: GoFile) -> bool:
+    """Whether ``f`` belongs to the directory's package proper (not an
+    external ``_test`` package)."""
+    name = f.package_name
+    return name is not None and not (f.is_test and name.endswith("_test"))
+
+
+def _params(node: Node | None) -> Iterator[tuple[list[str], Node, bool]]:
+    """``(names, type node, variadic)`` per parameter declaration."""
+    if node is None:
+        return
+    if node.type != "parameter_list":
+        yield [], node, False  # a single unnamed result type
+        return
+    for p in node.named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = [text(n) for n in p.children_by_field_name("name") if n.is_named]
+        yield (
+            names,
+            p.child_by_field_name("type"),
+            p.type == "variadic_parameter_declaration",
+        )
+
+
+def func_frame(calc: Calculator, decl: Node, file: GoFile) -> FuncFrame:
+    """The argument frame of function declaration ``decl``; raises
+    :class:`Unknown` when a parameter's layout is not known."""
+    arch = calc.arch
+    frame = FuncFrame(text(decl.child_by_field_name("name")), 0, {}, {})
+    offset = 0
+
+    def add(section: Node | None, result: bool) -> None:
+        nonlocal offset
+        count = 0
+        for names, tnode, variadic in _params(section):
+            lay = calc.of_type(tnode, file)
+            if variadic:
+                lay = Layout(3 * arch.ptr, arch.ptr, "slice", "[]" + lay.name, elem=lay)
+            offset = _round(offset, lay.align)
+            if not names:
+                base = "ret" if result else "arg"
+                names = [base + (str(count) if count else "")]
+            count += len(names)
+            for name in names:
+                for v in _components(calc, lay, name, offset):
+                    frame.vars[v.name] = v
+                    for i in range(v.size):
+                        frame.by_offset[v.offset + i] = v
+                offset += lay.size
+
+    add(decl.child_by_field_name("parameters"), False)
+    results = decl.child_by_field_name("result")
+    if results is not None and (
+        results.type != "parameter_list" or results.named_child_count
+    ):
+        offset = _round(offset, arch.reg)
+        add(results, True)
+    frame.size = offset
+    return frame
+
+
+def _round(n: int, a: int) -> int:
+    return (n + a - 1) // a * a
+
+
+def _kind(lay: Layout) -> str:
+    if lay.kind in ("string", "slice", "iface", "eface", "complex", "struct", "array"):
+        return lay.kind
+    return str(lay.size)
+
+
+def _components(calc: Calculator, lay: Layout, name: str, off: int) -> list[AsmVar]:
+    """The variable for a value and for each of its addressable parts."""
+    arch = calc.arch
+    ptr, word = arch.ptr, arch.ptr
+    kind = _kind(lay)
+    parts: list[AsmVar] = []
+    if kind == "8" and ptr == 4:
+        lo, hi = ("hi", "lo") if arch.big_endian else ("lo", "hi")
+        parts = [
+            AsmVar(f"{name}_{lo}", "4", f"half {lay.name}", off, 4),
+            AsmVar(f"{name}_{hi}", "4", f"half {lay.name}", off + 4, 4),
+        ]
+    elif kind == "eface":
+        parts = [
+            AsmVar(f"{name}_type", str(ptr), "interface type", off, ptr),
+            AsmVar(f"{name}_data", str(ptr), "interface data", off + ptr, ptr),
+        ]
+    elif kind == "iface":
+        parts = [
+            AsmVar(f"{name}_itable", str(ptr), "interface itable", off, ptr),
+            AsmVar(f"{name}_data", str(ptr), "interface data", off + ptr, ptr),
+        ]
+    elif kind == "slice":
+        parts = [
+            AsmVar(f"{name}_base", str(ptr), "slice base", off, ptr),
+            AsmVar(f"{name}_len", str(word), "slice len", off + ptr, word),
+            AsmVar(f"{name}_cap", str(word), "slice cap", off + ptr + word, word),
+        ]
+    elif kind == "string":
+        parts = [
+            AsmVar(f"{name}_base", str(ptr), "string base", off, ptr),
+            AsmVar(f"{name}_len", str(word), "string len", off + ptr, word),
+        ]
+    elif kind == "complex":
+        half = lay.size // 2
+        parts = [
+            AsmVar(
+                f"{name}_real", str(half), f"real(complex{lay.size * 8})", off, half
+            ),
+            AsmVar(
+                f"{name}_imag",
+                str(half),
+                f"imag(complex{lay.size * 8})",
+                off + half,
+                half,
+            ),
+        ]
+    nested: list[AsmVar] = []
+    inner = [p.name for p in parts]
+    if kind == "struct":
+        for f in lay.fields:
+            sub = _components(calc, f.layout, f"{name}_{f.name}", off + f.offset)
+            inner.append(sub[0].name)
+            nested += sub
+    elif kind == "array" and lay.elem is not None:
+        step = _round(lay.elem.size, lay.elem.align)
+        for i in range(lay.length):
+            sub = _components(calc, lay.elem, f"{name}_{i}", off + i * step)
+            inner.append(sub[0].name)
+            nested += sub
+    whole = AsmVar(name, kind, lay.name, off, lay.size, tuple(inner))
+    # Parts come after the whole: by_offset keeps the last writer, as vet's
+    # varByOffset does, so an offset maps to its innermost part.
+    return [whole, *parts, *nested]

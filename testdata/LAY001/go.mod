@@ -1,0 +1,3 @@
+module example.com/lay001
+
+go 1.23

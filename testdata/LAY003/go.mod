@@ -1,0 +1,3 @@
+module example.com/lay003
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/lay004
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/lay005
+
+go 1.23

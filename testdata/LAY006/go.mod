@@ -1,0 +1,3 @@
+module example.com/lay006
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/stk001
+
+go 1.23

@@ -1,0 +1,4 @@
+// Package spaces writes a frame size the way a code generator did.
+package spaces
+
+func moreStack(size uintptr)

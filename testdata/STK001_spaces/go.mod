@@ -1,0 +1,3 @@
+module example.com/stk001spaces
+
+go 1.23

@@ -1,0 +1,4 @@
+#include "textflag.h"
+
+TEXT ·moreStack(SB), NOSPLIT, $0 - 8
+	RET

@@ -1,0 +1,3 @@
+module example.com/stk002
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/stk003
+
+go 1.23

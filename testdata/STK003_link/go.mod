@@ -1,0 +1,3 @@
+module example.com/stk003link
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/stk004
+
+go 1.23
