@@ -11,6 +11,7 @@ cost the other rules' results.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import logging
@@ -91,6 +92,7 @@ def run(
 
     registry = registry or load_registry(extra_plugins=[MetaRules()])
     resolver = ConfigResolver(registry.rules, **(resolver_args or {}))
+    module_fingerprint.cache_clear()  # one state of the tree per run
     dispatcher = Dispatcher(registry)
     registry.manager.register(dispatcher, name="goabilint.dispatch")
     try:
@@ -271,7 +273,11 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     pkg, notes = load_package(job)
     key = None
     if cache is not None:
-        key = cache.key(_cache_parts(job, pkg))
+        parts = _cache_parts(job, pkg)
+        enabled = job.settings.enabled_rules(registry.rules)
+        if pkg.module is not None and any(r.reads_module for r in enabled):
+            parts.append(module_fingerprint(pkg.module.root))
+        key = cache.key(parts)
         hit = cache.get(key)
         if hit is not None:
             try:
@@ -283,6 +289,26 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     if key is not None and not any(n.level == "error" for n in out.notifications):
         cache.put(key, out.to_json())  # a run with faults is retried next time, not replayed
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def module_fingerprint(root: Path) -> bytes:
+    """Names, sizes and modification times of every Go file of a module,
+    for rules that read beyond their package (computed once per run)."""
+    h = hashlib.blake2b(digest_size=16)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith((".", "_")) and d not in ("vendor", "testdata")
+        )
+        for name in sorted(filenames):
+            if name.endswith(".go"):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode(
+                    "utf-8", "surrogateescape"))
+    return h.digest()
 
 
 def _cache_parts(job: PackageJob, pkg: Package) -> list[bytes]:
@@ -386,8 +412,11 @@ def check_package(
     targets = targets_for(settings, pkg)
     enabled_all = settings.enabled_rules(registry.rules)
     enabled_by_file: dict[str, frozenset[str]] = {}
+    # Resolve the directory once: per-file resolve() costs an lstat per
+    # path component, for every file of a large tree.
+    real_dir = pkg.directory.resolve()
     for f in [*pkg.go_files, *pkg.asm_files]:
-        off = settings.ignored_for(_relative(f.path, settings.root))
+        off = settings.ignored_for(_relative(real_dir / f.path.name, settings.root))
         enabled_by_file[f.display] = frozenset(
             r.code for r in enabled_all if not any(_sel(r, s) for s in off)
         )
@@ -495,7 +524,7 @@ def _crash(who: str, where: str, e: BaseException) -> Notification:
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.name
 
@@ -542,13 +571,13 @@ class Dispatcher:
         return notes
 
     def _run(self, attr: str, subject, display: str, enabled, targets: Targets,
-             data: bytes | None) -> list[Finding]:
+             data: Sequence[bytes]) -> list[Finding]:
         sink: list[Finding] = []
         for rule in self.rules:
             check = getattr(rule, attr)
             if check is None or rule.code not in enabled:
                 continue
-            if data is not None and rule.needs and not any(n in data for n in rule.needs):
+            if rule.needs and not any(n in d for d in data for n in rule.needs):
                 continue  # the prefilter says this rule cannot fire here
             file = subject if isinstance(subject, SourceFile) else None
             report = Reporter(rule, rule.severity, file, targets, sink)
@@ -562,15 +591,18 @@ class Dispatcher:
 
     @hookimpl
     def goabilint_check_go_file(self, file: GoFile, enabled, targets) -> list[Finding]:
-        return self._run("check_go", file, file.display, enabled, targets, file.data)
+        return self._run("check_go", file, file.display, enabled, targets, (file.data,))
 
     @hookimpl
     def goabilint_check_asm_file(self, file: AsmFile, enabled, targets) -> list[Finding]:
-        return self._run("check_asm", file, file.display, enabled, targets, file.data)
+        return self._run("check_asm", file, file.display, enabled, targets, (file.data,))
 
     @hookimpl
     def goabilint_check_package(self, package: Package, enabled, targets) -> list[Finding]:
-        return self._run("check_package", package, package.display, enabled, targets, None)
+        # A package rule's prefilter passes when any file of the package
+        # holds one of its byte strings.
+        data = [f.data for f in (*package.go_files, *package.asm_files)]
+        return self._run("check_package", package, package.display, enabled, targets, data)
 
 
 def severity_at_least(findings: Sequence[Finding], level: Severity) -> int:

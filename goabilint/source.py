@@ -119,6 +119,13 @@ class Decl:
     receiver: str | None = None  # base type name of a method's receiver
 
 
+# Comments, blank space and a BOM, then "package name": the usual file head.
+_PACKAGE_CLAUSE = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s|//[^\n]*|/\*.*?\*/)*package[ \t]+([A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL,
+)
+
+
 class SourceFile:
     """What Go and assembly files have in common: a path, bytes and lines."""
 
@@ -177,6 +184,16 @@ class GoFile(SourceFile):
         parse_data = b"   " + data[3:] if data.startswith(BOM) else data
         return syntax.parse(parse_data)
 
+    def query(self, source: str, name: str) -> list[Node]:
+        """The nodes a query captures as ``name`` over the whole file, in
+        source order; computed once per file, however many rules (or build
+        contexts of one rule) ask."""
+        memo = self.__dict__.setdefault("_query_memo", {})
+        key = (source, name)
+        if key not in memo:
+            memo[key] = syntax.captured(source, self.root, name)
+        return memo[key]
+
     @property
     def parsed(self) -> bool:
         return "tree" in self.__dict__
@@ -214,6 +231,12 @@ class GoFile(SourceFile):
 
     @functools.cached_property
     def package_name(self) -> str | None:
+        """The name in the package clause; read from the bytes when the file
+        has not been parsed, since package rules ask it of every file."""
+        if not self.parsed:
+            m = _PACKAGE_CLAUSE.match(self.data)
+            if m:
+                return m.group(1).decode("utf-8", "replace")
         for c in self.root.named_children:
             if c.type == "package_clause":
                 for n in c.named_children:
@@ -222,7 +245,7 @@ class GoFile(SourceFile):
 
     @functools.cached_property
     def comments(self) -> list[Comment]:
-        nodes = syntax.captured("(comment) @c", self.root, "c")
+        nodes = self.query("(comment) @c", "c")
         # tree-sitter ends a line comment before "\n", keeping a CRLF's "\r";
         # the Go scanner drops it from the comment's text.
         return [
@@ -243,7 +266,7 @@ class GoFile(SourceFile):
     @functools.cached_property
     def imports(self) -> list[Import]:
         out = []
-        for spec in syntax.captured("(import_spec) @s", self.root, "s"):
+        for spec in self.query("(import_spec) @s", "s"):
             path_node = spec.child_by_field_name("path")
             path = syntax.string_value(path_node) if path_node is not None else None
             if path is None:
@@ -256,11 +279,21 @@ class GoFile(SourceFile):
         return out
 
     def imports_path(self, path: str) -> bool:
+        if not self._may_import(path):
+            return False
         return any(i.path == path for i in self.imports)
 
     def import_names(self, path: str) -> set[str]:
         """Local names under which ``path`` is imported (``.`` for dot imports)."""
+        if not self._may_import(path):
+            return set()
         return {i.name for i in self.imports if i.path == path and i.name != "_"}
+
+    def _may_import(self, path: str) -> bool:
+        """A byte test that rules out most files without parsing them: an
+        import of ``path`` spells it between quotes or back quotes."""
+        raw = path.encode()
+        return b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data
 
     def resolve_package(self, ident: Node) -> str | None:
         """The import path ``ident`` refers to, if it names an imported package.
@@ -422,3 +455,6 @@ class Package:
     go_files: list[GoFile] = field(default_factory=list)
     asm_files: list[AsmFile] = field(default_factory=list)
     module: GoMod | None = None
+    # Work that several rules share while this package is analysed (e.g.
+    # layout calculators); it goes away with the package.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)

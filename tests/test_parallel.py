@@ -183,3 +183,33 @@ def test_cache_entries_are_json_not_pickle(tmp_path, monkeypatch):
     warm = _run(tree, monkeypatch, cache=cache)
     assert _keys(first) == _keys(warm)
     assert [f.suppressed for f in first.suppressed] == [f.suppressed for f in warm.suppressed]
+
+
+def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypatch):
+    # LAY003 reads mirrors' uses in other packages of the module, so a
+    # change there must miss the cache of a package that did not change.
+    tree = tmp_path / "mod"
+    (tree / "a").mkdir(parents=True)
+    (tree / "b").mkdir()
+    (tree / "go.mod").write_text("module example.com/mod\n\ngo 1.22\n")
+    (tree / "a" / "a.go").write_text('package a\n\nimport "unsafe"\n\nvar P unsafe.Pointer\n')
+    (tree / "b" / "b.go").write_text("package b\n\nvar X = 1\n")
+    cache = Cache(tmp_path / "cache", "fp")
+    monkeypatch.chdir(tree)
+    select = {"isolated": True, "overrides": {"select": ("LAY003",)}}
+    engine.run(["."], select, cache=cache)
+
+    checked: list[str] = []
+    real = engine.check_package
+
+    def spy(pkg, *args, **kwargs):
+        checked.append(pkg.display)
+        return real(pkg, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_package", spy)
+    engine.run(["."], select, cache=cache)
+    assert checked == []
+    (tree / "b" / "b.go").write_text("package b\n\nvar X = 2\n")
+    os.utime(tree / "b" / "b.go", ns=(1, 1))
+    engine.run(["."], select, cache=cache)
+    assert sorted(checked) == ["a", "b"]

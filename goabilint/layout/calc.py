@@ -193,6 +193,7 @@ class Calculator:
         files: Sequence[GoFile],
         ctx: BuildContext,
         path: str | None = None,
+        memo: dict | None = None,
     ):
         if ctx.goarch not in ARCHES:
             raise Unknown(f"GOARCH {ctx.goarch} has no size rules")
@@ -200,6 +201,7 @@ class Calculator:
         self.arch = ARCHES[ctx.goarch]
         self.path = path
         self.files = [f for f in files if f.built_for(ctx)]
+        self._memo = memo
         self._types: dict[str, tuple[Node, GoFile]] = {}
         self._consts: dict[str, tuple[Node, int, GoFile]] = {}
         self._vars: dict[str, tuple[Node, int, GoFile]] = {}
@@ -209,9 +211,36 @@ class Calculator:
         self._const_index: dict[str, int] = {}
         self._index()
 
+    @classmethod
+    def for_package(
+        cls, package: Package, ctx: BuildContext, path: str | None = None
+    ) -> Calculator:
+        """The package's calculator for ``ctx``, shared by every rule that
+        asks while the package is analysed (kept in ``package.memo``).
+
+        Raises :class:`Unknown` like the constructor, every time it is asked.
+        """
+        key = ("calculator", ctx, path)
+        hit = package.memo.get(key)
+        if hit is None:
+            try:
+                hit = cls(package.go_files, ctx, path, memo=package.memo)
+            except Unknown as e:
+                hit = e
+            package.memo[key] = hit
+        if isinstance(hit, Unknown):
+            raise hit
+        return hit
+
     # ---- declarations ---------------------------------------------------
 
     def _index(self) -> None:
+        # The index depends only on which files are built: contexts that
+        # build the same files (most Go versions of one platform) share it.
+        key = ("calculator-index", tuple(id(f) for f in self.files))
+        if self._memo is not None and key in self._memo:
+            self._types, self._vars, self._consts, self._const_index = self._memo[key]
+            return
         # A package's test files join it only in test builds; they must
         # not hide the declarations of the files every build has.
         for f in sorted(self.files, key=lambda f: f.is_test):
@@ -228,6 +257,8 @@ class Calculator:
                 if name not in self._consts:
                     self._consts[name] = (spec, iota, f)
                     self._const_index[name] = idx
+        if self._memo is not None:
+            self._memo[key] = (self._types, self._vars, self._consts, self._const_index)
 
     def type_decl(self, name: str) -> tuple[Node, GoFile] | None:
         """The ``type_spec`` (or alias) declaring a package-level type."""

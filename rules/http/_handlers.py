@@ -106,7 +106,7 @@ def writer_functions(file: GoFile) -> Iterator[Handler]:
     """Every function with a named ``http.ResponseWriter`` parameter."""
     if not file.import_names(HTTP):
         return  # no way to write the type
-    for function in captured(FUNCTIONS, file.root, "f"):
+    for function in file.query(FUNCTIONS, "f"):
         params = parameters(function, file)
         writers = [p for p in params if p.kind == "writer" and usable(p)]
         if len(writers) != 1:
@@ -200,7 +200,7 @@ def line_of(node: Node) -> int:
 
 def server_literals(file: GoFile) -> Iterator[Node]:
     """Composite literals of ``http.Server``."""
-    for lit in captured("(composite_literal) @c", file.root, "c"):
+    for lit in file.query("(composite_literal) @c", "c"):
         t = lit.child_by_field_name("type")
         if t is not None and file.refers_to(t, HTTP, "Server"):
             yield lit
@@ -225,7 +225,7 @@ def keyed_fields(literal: Node) -> dict[str, Node]:
 
 def package_calls(file: GoFile, names: tuple[str, ...]) -> Iterator[tuple[Node, str]]:
     """Calls of net/http's functions ``names``: ``(call, name)``."""
-    for call in captured("(call_expression) @c", file.root, "c"):
+    for call in file.query("(call_expression) @c", "c"):
         function = call.child_by_field_name("function")
         if function is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import Declaration, Node, captured, find_local_declaration, text
+from goabilint.syntax import Declaration, Node, find_local_declaration, text
 
 RULE = Rule(
     code="HTTP006",
@@ -130,7 +130,7 @@ CALLS = "(call_expression function: [(selector_expression) (identifier)]) @call"
 def check(file: GoFile, report: Reporter) -> None:
     if not any(file.import_names(p) for p in CONTEXT_PATHS):
         return  # WithValue is not reachable without importing context
-    for call in captured(CALLS, file.root, "call"):
+    for call in file.query(CALLS, "call"):
         fn = call.child_by_field_name("function")
         if fn is None or not _is_with_value(file, fn):
             continue  # another function, or a shadowed context

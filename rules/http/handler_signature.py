@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import Node, captured, find_local_declaration, text
+from goabilint.syntax import Node, find_local_declaration, text
 from goabilint_rules.http._handlers import (
     HTTP,
     call_parts,
@@ -117,7 +117,7 @@ def check(file: GoFile, report: Reporter) -> None:
 
 def _candidates(file: GoFile) -> Iterator[tuple[Node, bool, str]]:
     """Functions meant as handlers, whether net/http checks them, and a name."""
-    for call in captured("(call_expression) @c", file.root, "c"):
+    for call in file.query("(call_expression) @c", "c"):
         function, args = call_parts(call)
         if function is None:
             continue

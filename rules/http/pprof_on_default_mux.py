@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile, Package
-from goabilint.syntax import Node, captured, find_local_declaration, string_value, text
+from goabilint.syntax import Node, find_local_declaration, string_value, text
 from goabilint_rules.http._handlers import (
     HTTP,
     assigned_variable,
@@ -366,7 +366,7 @@ class _Resolver:
     def string_var_flag(self, name: str) -> tuple[GoFile, Node] | None:
         """The default of ``flag.StringVar(&name, "addr", default, usage)``."""
         for f in self.files:
-            for call in captured("(call_expression) @c", f.root, "c"):
+            for call in f.query("(call_expression) @c", "c"):
                 function, args = call_parts(call)
                 if function is None or not f.refers_to(function, "flag", "StringVar"):
                     continue

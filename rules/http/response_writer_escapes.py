@@ -419,7 +419,7 @@ def _is_channel(file: GoFile, expr: Node) -> bool:
         )
     if expr.type == "selector_expression":
         name = text(expr.child_by_field_name("field"))
-        for f in captured("(field_declaration) @f", file.root, "f"):
+        for f in file.query("(field_declaration) @f", "f"):
             t = f.child_by_field_name("type")
             names = [text(n) for n in f.children_by_field_name("name")]
             if t is not None and t.type == "channel_type" and name in names:

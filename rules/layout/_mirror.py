@@ -198,7 +198,7 @@ def allocates(
 
 
 def _allocates_in(f: GoFile, owners: set[str]) -> bool:
-    for node in captured("[(type_identifier) (qualified_type)] @t", f.root, "t"):
+    for node in f.query("[(type_identifier) (qualified_type)] @t", "t"):
         if "".join(text(node).split()) not in owners:
             continue
         parent = node.parent
@@ -213,9 +213,7 @@ def _allocates_in(f: GoFile, owners: set[str]) -> bool:
             return True
         if parent.type == "array_type":
             return True
-    for call in captured(
-        "(call_expression function: (identifier) @fn) @c", f.root, "c"
-    ):
+    for call in f.query("(call_expression function: (identifier) @fn) @c", "c"):
         if text(call.child_by_field_name("function")) == "new":
             args = arguments(call)
             if len(args) == 1 and "".join(text(args[0]).split()) in owners:
@@ -229,9 +227,7 @@ def _cast_mirrors(
     """Structs that a mirror's pointer is converted to: ``(*V)(unsafe.Pointer(m))``
     with ``m`` a ``*M`` for a mirror ``M`` views the same runtime object."""
     for f in files:
-        for call in captured(
-            "(call_expression function: (parenthesized_expression) @fn) @c", f.root, "c"
-        ):
+        for call in f.query("(call_expression function: (parenthesized_expression) @fn) @c", "c"):
             fn = strip(call.child_by_field_name("function"))
             if (
                 fn.type != "unary_expression"
@@ -369,7 +365,7 @@ class _Liveness:
         for f in pool:
             if needle not in f.data:
                 continue
-            for ident in captured("[(identifier) (field_identifier)] @i", f.root, "i"):
+            for ident in f.query("[(identifier) (field_identifier)] @i", "i"):
                 if text(ident) == name and ident != name_node:
                     return True
         return False
@@ -385,16 +381,14 @@ def _uses_in(
     out: set[str] = set()
     if not fields or not any(fld.encode() in f.data for fld in fields):
         return out
-    for sel in captured(
-        "(selector_expression field: (field_identifier) @f) @s", f.root, "s"
-    ):
+    for sel in f.query("(selector_expression field: (field_identifier) @f) @s", "s"):
         field_name = text(sel.child_by_field_name("field"))
         if field_name not in fields or field_name in out:
             continue
         owner = _operand_type(calc, sel.child_by_field_name("operand"))
         if owner in owners and (live is None or live(sel)):
             out.add(field_name)
-    for lit in captured("(composite_literal) @l", f.root, "l"):
+    for lit in f.query("(composite_literal) @l", "l"):
         if text(lit.child_by_field_name("type")) not in owners:
             continue
         for key in captured(
@@ -552,7 +546,7 @@ def _type_spec_after(f: GoFile, line: int, comment_lines: set[int]) -> Node | No
     target = line + 1
     while target in comment_lines:
         target += 1
-    for spec in captured("(type_spec) @s", f.root, "s"):
+    for spec in f.query("(type_spec) @s", "s"):
         row = spec.start_point[0] + 1
         parent = spec.parent
         if row == target or (
@@ -630,9 +624,7 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
                 yield _exchanged(calc, name, pulls[local], i)
     # Mirrors handed over as unsafe.Pointer at call sites.
     for f in files:
-        for call in captured(
-            "(call_expression function: (identifier) @fn) @c", f.root, "c"
-        ):
+        for call in f.query("(call_expression function: (identifier) @fn) @c", "c"):
             fn = text(call.child_by_field_name("function"))
             if fn not in decls:
                 continue
@@ -886,9 +878,9 @@ def find_guards(files: list[GoFile]) -> list[Guard]:
     for f in files:
         if b"unsafe" not in f.data:
             continue
-        for spec in captured("[(var_spec) (const_spec)] @s", f.root, "s"):
+        for spec in f.query("[(var_spec) (const_spec)] @s", "s"):
             out += _spec_guards(f, spec)
-        for stmt in captured("(assignment_statement) @a", f.root, "a"):
+        for stmt in f.query("(assignment_statement) @a", "a"):
             right = stmt.child_by_field_name("right")
             for value in right.named_children if right is not None else []:
                 g = _index_guard(f, value)

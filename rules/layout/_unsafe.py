@@ -202,20 +202,9 @@ def calculator_for(
     return None
 
 
-_CALCS: dict[tuple[int, BuildContext], tuple[Package, Calculator]] = {}
-
-
 def _cached_calculator(package: Package, ctx: BuildContext) -> Calculator:
-    key = (id(package), ctx)
-    hit = _CALCS.get(key)
-    if hit is not None and hit[0] is package:
-        return hit[1]
-    if len(_CALCS) > 64:
-        _CALCS.clear()
-    calc = Calculator(package.go_files, ctx, import_path(package))
-    _CALCS[key] = (package, calc)
-    return calc
+    return Calculator.for_package(package, ctx, import_path(package))
 
 
 def calls(file: GoFile) -> Iterator[Node]:
-    yield from captured(CALLS, file.root, "c")
+    yield from file.query(CALLS, "c")

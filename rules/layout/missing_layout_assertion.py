@@ -82,7 +82,7 @@ def check(package: Package, report: Reporter) -> None:
         return
     ctx = targets[-1]
     try:
-        calc = Calculator(package.go_files, ctx, import_path(package))
+        calc = Calculator.for_package(package, ctx, import_path(package))
     except Unknown:
         return
     files = calc.files

@@ -6,7 +6,7 @@ from goabilint.constraints import GoVersion
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import Node, captured, text
+from goabilint.syntax import Node, text
 
 RULE = Rule(
     code="LAY002",
@@ -110,9 +110,9 @@ def check(file: GoFile, report: Reporter) -> None:
     if not versions:
         return  # no target from go1.20 on builds this file
 
-    uses = [n for n in captured(QUALIFIED, file.root, "use") if _is_header(file, n)]
+    uses = [n for n in file.query(QUALIFIED, "use") if _is_header(file, n)]
     if "." in names:
-        bare = captured(BARE, file.root, "use")
+        bare = file.query(BARE, "use")
         uses += [n for n in bare if _is_bare_header(file, n)]
 
     # Name the versions only when some target that builds the file predates

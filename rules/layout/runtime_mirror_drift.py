@@ -32,6 +32,7 @@ RULE = Rule(
     # A drifted mirror reads or writes the wrong bytes of runtime memory.
     security_severity=7.0,
     needs=(b"unsafe",),
+    reads_module=True,  # mirrors are read from other packages of the module
     doc="""
     ## What it does
     Compares each struct that mirrors a runtime or standard-library type
@@ -176,7 +177,7 @@ def check(package: Package, report: Reporter) -> None:
     ):
         others = module_files(package.directory, package.module.root)
     for ctx in contexts(report):
-        calc = Calculator(package.go_files, ctx, path)
+        calc = Calculator.for_package(package, ctx, path)
         built_others = [f for f in others if f.built_for(ctx)]
         for mirror in find_mirrors(calc, calc.files, built_others):
             found = _check(calc, mirror, ctx.go, ctx.goarch, built_others)

@@ -17,7 +17,7 @@ from goabilint.context import Reporter
 from goabilint.layout.calc import import_path
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile, Package
-from goabilint.syntax import FUNCTION_TYPES, Node, captured, text
+from goabilint.syntax import FUNCTION_TYPES, Node, text
 
 RULE = Rule(
     code="LAY006",
@@ -100,11 +100,7 @@ def check(package: Package, report: Reporter) -> None:
     for file in package.go_files:
         if b"uintptr" not in file.data:
             continue
-        for fn in captured(
-            "[(function_declaration) (method_declaration) (func_literal)] @f",
-            file.root,
-            "f",
-        ):
+        for fn in file.query("[(function_declaration) (method_declaration) (func_literal)] @f", "f"):
             body = fn.child_by_field_name("body")
             if body is None:
                 continue

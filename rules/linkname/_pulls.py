@@ -106,7 +106,7 @@ def unused(package: Package, names: set[str]) -> set[str]:
             break
         if not any(n.encode() in f.data for n in pending):
             continue  # cannot mention any of them
-        for n in syntax.captured("(identifier) @i", f.root, "i"):
+        for n in f.query("(identifier) @i", "i"):
             name = syntax.text(n)
             if name not in pending:
                 continue

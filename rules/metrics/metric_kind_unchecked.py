@@ -7,7 +7,7 @@ from goabilint_rules.linkname._linker import is_std_module
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import Node, captured, find_local_declaration, text
+from goabilint.syntax import Node, find_local_declaration, text
 
 RULE = Rule(
     code="MET002",
@@ -90,7 +90,7 @@ def check(file: GoFile, report: Reporter) -> None:
 
     reads: list[tuple[Node, Node]] = []
     checked: set[int] = set()  # functions that call Kind() on a value
-    for call in captured(_CALLS, file.root, "call"):
+    for call in file.query(_CALLS, "call"):
         fn = call.child_by_field_name("function")
         recv = fn.child_by_field_name("operand")
         method = text(fn.child_by_field_name("field"))

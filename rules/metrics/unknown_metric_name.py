@@ -10,7 +10,7 @@ from goabilint import tables
 from goabilint.context import Reporter, format_versions
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import captured, string_value
+from goabilint.syntax import string_value
 
 RULE = Rule(
     code="MET001",
@@ -79,7 +79,7 @@ def check(file: GoFile, report: Reporter) -> None:
     if not judged:
         return  # no target release builds the file, or none has a table
 
-    for node in captured(_STRINGS, file.root, "s"):
+    for node in file.query(_STRINGS, "s"):
         name = string_value(node)
         if name is None or not METRIC_NAME.match(name):
             continue  # not a metric name

@@ -150,7 +150,7 @@ class PackageView:
         self.package = package
         self.ctx = ctx
         self.path = import_path(package)
-        self.calc = Calculator(package.go_files, ctx, self.path)
+        self.calc = Calculator.for_package(package, ctx, self.path)
         self.files = [f for f in self.calc.files if _in_package(f)]
 
     @functools.cached_property

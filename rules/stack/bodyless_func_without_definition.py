@@ -11,7 +11,7 @@ from goabilint.constraints import BuildContext
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import Package
-from goabilint.syntax import Node, ancestors, captured, text
+from goabilint.syntax import Node, ancestors, text
 
 RULE = Rule(
     code="STK003",
@@ -224,7 +224,7 @@ def _referenced(view: PackageView, name: str) -> bool:
     for f in view.files:
         if name.encode() not in f.data:
             continue
-        for ident in captured("(identifier) @i", f.root, "i"):
+        for ident in f.query("(identifier) @i", "i"):
             if text(ident) != name or _declares(ident):
                 continue
             if not any(_port_test(a) for a in ancestors(ident)):
