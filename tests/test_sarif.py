@@ -298,8 +298,14 @@ def test_results_carry_what_github_reads(example_result, monkeypatch):
         data = (REPO / artifact["uri"]).read_bytes()
         expected = line_hashes(data)[region["startLine"] - 1]
         assert result["partialFingerprints"] == {"primaryLocationLineHash": expected}
-        line = data.decode().split("\n")[region["startLine"] - 1]
-        assert region["snippet"]["text"] in line
+        lines = data.decode().split("\n")
+        line = lines[region["startLine"] - 1]
+        snippet = region["snippet"]["text"].split("\n")
+        if len(snippet) == 1:
+            assert snippet[0] in line
+        else:  # a region over several lines: first and last line, in part
+            assert line.endswith(snippet[0])
+            assert lines[region["endLine"] - 1].startswith(snippet[-1])
         context = physical["contextRegion"]
         assert (
             context["startLine"]
