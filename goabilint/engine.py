@@ -274,8 +274,7 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     key = None
     if cache is not None:
         parts = _cache_parts(job, pkg)
-        enabled = job.settings.enabled_rules(registry.rules)
-        if pkg.module is not None and any(r.reads_module for r in enabled):
+        if pkg.module is not None and _reads_module(pkg, job.settings, registry):
             parts.append(module_fingerprint(pkg.module.root))
         key = cache.key(parts)
         hit = cache.get(key)
@@ -289,6 +288,16 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     if key is not None and not any(n.level == "error" for n in out.notifications):
         cache.put(key, out.to_json())  # a run with faults is retried next time, not replayed
     return out
+
+
+def _reads_module(pkg: Package, settings: Settings, registry: Registry) -> bool:
+    """Whether an enabled rule that reads the rest of the module would run
+    on this package (its prefilter passes)."""
+    data = [f.data for f in (*pkg.go_files, *pkg.asm_files)]
+    return any(
+        r.reads_module and (not r.needs or any(n in d for d in data for n in r.needs))
+        for r in settings.enabled_rules(registry.rules)
+    )
 
 
 @functools.lru_cache(maxsize=16)
