@@ -309,6 +309,14 @@ class GoFile(SourceFile):
             return None  # a local variable, parameter or type shadows it
         return paths[0]
 
+    def is_predeclared(self, ident: Node) -> bool:
+        """Whether ``ident`` can only mean Go's predeclared name (``string``,
+        ``len``, ``true``...): neither a local nor a package-level
+        declaration of this file gives it another meaning."""
+        if syntax.find_local_declaration(ident) is not None:
+            return False
+        return not any(d.name == text(ident) for d in self.decls)
+
     def refers_to(self, node: Node, path: str, member: str) -> bool:
         """Whether ``node`` names ``member`` of package ``path``.
 

@@ -72,6 +72,29 @@ def parse(data: bytes) -> tree_sitter.Tree:
 _last_root: list[Node] = []
 
 
+def unparen(node: Node) -> Node:
+    """``node`` without enclosing parentheses: ``((x))`` is ``x``."""
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def expression_items(node: Node | None) -> list[Node]:
+    """The expressions of an expression list, or the one expression."""
+    if node is None:
+        return []
+    return node.named_children if node.type == "expression_list" else [node]
+
+
+def strip_pointers(t: Node) -> tuple[Node, int]:
+    """A type without pointers and parentheses, and how many pointers it had."""
+    depth = 0
+    while t.type in ("pointer_type", "parenthesized_type") and t.named_children:
+        depth += t.type == "pointer_type"
+        t = t.named_children[0]
+    return t, depth
+
+
 def ancestors(node: Node) -> Iterator[Node]:
     """The parents of ``node``, innermost first.
 

@@ -27,7 +27,8 @@ from typing import Protocol
 
 from goabilint.source import GoFile
 from goabilint.syntax import Node, find_local_declaration, text
-from goabilint_rules.http._handlers import items, unparen
+from goabilint.syntax import expression_items as items
+from goabilint.syntax import unparen
 
 __all__ = ["Client", "Facts", "atoms", "nonreturning", "walk"]
 
@@ -126,7 +127,7 @@ def nonreturning(file: GoFile, call: Node) -> bool:
     if function is None:
         return False
     if function.type == "identifier":
-        return text(function) == "panic" and _is_builtin(file, function)
+        return text(function) == "panic" and file.is_predeclared(function)
     if function.type != "selector_expression":
         return False
     method = text(function.child_by_field_name("field"))
@@ -137,12 +138,6 @@ def nonreturning(file: GoFile, call: Node) -> bool:
     if method in TESTING_STOPS:
         return _is_testing_value(file, function.child_by_field_name("operand"))
     return False
-
-
-def _is_builtin(file: GoFile, ident: Node) -> bool:
-    if find_local_declaration(ident) is not None:
-        return False
-    return not any(d.name == text(ident) for d in file.decls)
 
 
 def _is_testing_value(file: GoFile, operand: Node | None) -> bool:

@@ -18,7 +18,10 @@ from goabilint.syntax import (
     enclosing_function,
     find_local_declaration,
     text,
+    unparen,
 )
+from goabilint.syntax import expression_items as items
+from goabilint.syntax import strip_pointers as strip_pointer
 
 HTTP = "net/http"
 
@@ -60,15 +63,6 @@ class Handler:
             and self.shape == ("writer", "request")
             and self.node.child_by_field_name("result") is None
         )
-
-
-def strip_pointer(t: Node) -> tuple[Node, int]:
-    """``t`` without pointers and parentheses, and how many pointers there were."""
-    depth = 0
-    while t.type in ("pointer_type", "parenthesized_type") and t.named_children:
-        depth += t.type == "pointer_type"
-        t = t.named_children[0]
-    return t, depth
 
 
 def param_kind(file: GoFile, t: Node | None) -> str:
@@ -153,19 +147,6 @@ def reassigned(function: Node, param: Param) -> bool:
             if t.type == "identifier" and text(t) == name and is_param(t, param):
                 return True
     return False
-
-
-def unparen(node: Node) -> Node:
-    while node.type == "parenthesized_expression" and node.named_children:
-        node = node.named_children[0]
-    return node
-
-
-def items(node: Node | None) -> list[Node]:
-    """The expressions of an expression list, or the one expression."""
-    if node is None:
-        return []
-    return node.named_children if node.type == "expression_list" else [node]
 
 
 def call_parts(call: Node) -> tuple[Node | None, list[Node]]:

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
-from goabilint.syntax import Node, captured, find_local_declaration, text
+from goabilint.syntax import (
+    Node,
+    captured,
+    expression_items,
+    find_local_declaration,
+    strip_pointers,
+    text,
+    unparen,
+)
 
 RULE = Rule(
     code="HTTP005",
@@ -162,8 +170,8 @@ def discarded_calls(root: Node) -> Iterator[tuple[Node, Node]]:
             right = stmt.child_by_field_name("right")
         else:
             left, right = None, stmt.child_by_field_name("value")
-        names = declared_names(stmt) if stmt.type == "var_spec" else expressions(left)
-        values = expressions(right)
+        names = declared_names(stmt) if stmt.type == "var_spec" else expression_items(left)
+        values = expression_items(right)
         if len(names) != len(values):
             continue  # a, _ = f() assigns the results of one call
         for name, value in zip(names, values):
@@ -172,23 +180,8 @@ def discarded_calls(root: Node) -> Iterator[tuple[Node, Node]]:
                 yield stmt, value
 
 
-def expressions(node: Node | None) -> list[Node]:
-    """The expressions of a list, or the one expression ``node`` is."""
-    if node is None:
-        return []
-    if node.type == "expression_list":
-        return node.named_children
-    return [node]
-
-
 def declared_names(spec: Node) -> list[Node]:
     return spec.children_by_field_name("name")
-
-
-def unparen(node: Node) -> Node:
-    while node.type == "parenthesized_expression" and node.named_children:
-        node = node.named_children[0]
-    return node
 
 
 def fix_hint(file: GoFile, stmt: Node, call: Node, receiver: Node, method: str) -> str:
@@ -232,7 +225,7 @@ def is_request(file: GoFile, t: Type, depth: int) -> bool:
         return True
     if not isinstance(t, Node) or depth > MAX_DEPTH:
         return False
-    t = strip_pointers(t)
+    t = strip_pointers(t)[0]
     if t.type not in NAMES:
         return False
     if t.type in ("type_identifier", "identifier") and not file.refers_to(
@@ -248,12 +241,6 @@ def is_request(file: GoFile, t: Type, depth: int) -> bool:
 # How a type name is written: in type position, or as an operand of new() or a
 # conversion, where tree-sitter parses it as an expression.
 NAMES = ("qualified_type", "type_identifier", "selector_expression", "identifier")
-
-
-def strip_pointers(t: Node) -> Node:
-    while t.type in ("pointer_type", "parenthesized_type") and t.named_children:
-        t = t.named_children[0]
-    return t
 
 
 def named_type(file: GoFile, ident: Node) -> Node | None:
@@ -272,7 +259,7 @@ def named_type(file: GoFile, ident: Node) -> Node | None:
 def underlying(file: GoFile, t: Type, depth: int) -> Node | None:
     """``t`` without pointers, aliases and defined names declared in the file."""
     while isinstance(t, Node) and depth <= MAX_DEPTH:
-        t = strip_pointers(t)
+        t = strip_pointers(t)[0]
         if t.type != "type_identifier":
             return t
         spec = named_type(file, t)
@@ -340,7 +327,7 @@ def identifier_type(file: GoFile, ident: Node, depth: int) -> Type:
     if kind == "type_switch_statement":
         return case_type(decl.node, ident)
     if kind == "receive_statement":
-        names = expressions(decl.node.child_by_field_name("left"))
+        names = expression_items(decl.node.child_by_field_name("left"))
         value = decl.node.child_by_field_name("right")
         if names and names[0] == decl.name and value is not None:
             return type_of(file, value, depth)  # case r := <-ch, or r, ok :=
@@ -351,7 +338,7 @@ def spec_type(file: GoFile, spec: Node, name: Node, depth: int) -> Type:
     written = spec.child_by_field_name("type")
     if written is not None:
         return written
-    values = expressions(spec.child_by_field_name("value"))
+    values = expression_items(spec.child_by_field_name("value"))
     names = declared_names(spec)
     if len(values) == len(names):
         return type_of(file, values[names.index(name)], depth)
@@ -363,8 +350,8 @@ def first_result(file: GoFile, decl: Node, field: str, name: Node, depth: int) -
     if decl.type == "var_spec":
         names = declared_names(decl)
     else:
-        names = expressions(decl.child_by_field_name("left"))
-    values = expressions(decl.child_by_field_name(field))
+        names = expression_items(decl.child_by_field_name("left"))
+    values = expression_items(decl.child_by_field_name(field))
     if len(values) != 1 or not names or names[0] != name:
         return None
     value = unparen(values[0])
@@ -407,7 +394,7 @@ def call_type(file: GoFile, call: Node, depth: int, *, first: bool) -> Type:
         return result_type(method_results(file, operand, method, depth), first)
 
     if function.type == "identifier":
-        if text(function) == "new" and is_builtin(file, function):
+        if text(function) == "new" and file.is_predeclared(function):
             args = call.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 return None
@@ -420,12 +407,6 @@ def call_type(file: GoFile, call: Node, depth: int, *, first: bool) -> Type:
             return None
         return result_type(function_results(file, function, depth), first)
     return None
-
-
-def is_builtin(file: GoFile, ident: Node) -> bool:
-    if find_local_declaration(ident) is not None:
-        return False
-    return not any(d.name == text(ident) for d in file.decls)
 
 
 def function_results(file: GoFile, ident: Node, depth: int) -> Node | None:
@@ -449,7 +430,7 @@ def method_results(file: GoFile, operand: Node, method: str, depth: int) -> Node
     base = type_of(file, operand, depth)
     if not isinstance(base, Node):
         return None
-    base = strip_pointers(base)
+    base = strip_pointers(base)[0]
     if base.type != "type_identifier":
         return None
     for d in file.decls:
@@ -500,7 +481,7 @@ def embedded_name(t: Node | None) -> str | None:
     """The field name of an embedded field: ``Request`` for ``*http.Request``."""
     if t is None:
         return None
-    t = strip_pointers(t)
+    t = strip_pointers(t)[0]
     if t.type == "qualified_type":
         return text(t.child_by_field_name("name"))
     if t.type == "generic_type":
@@ -537,7 +518,7 @@ def received_type(file: GoFile, channel: Node | None, depth: int) -> Type:
 
 
 def range_type(file: GoFile, clause: Node, name: Node, depth: int) -> Type:
-    names = expressions(clause.child_by_field_name("left"))
+    names = expression_items(clause.child_by_field_name("left"))
     position = names.index(name) if name in names else -1
     if position not in (0, 1):
         return None

@@ -67,10 +67,7 @@ def uintptr_operand(node: Node) -> Node | None:
     return args[0] if len(args) == 1 else None
 
 
-def strip(node: Node) -> Node:
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
-    return node
+strip = syntax.unparen  # the layout rules' name for it
 
 
 @dataclass(frozen=True)
