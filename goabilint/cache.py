@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from goabilint import __version__
+from goabilint import __version__, tables
 
 __all__ = ["Cache", "code_fingerprint"]
 
@@ -90,8 +90,9 @@ def code_fingerprint(plugin_modules: Iterable[str]) -> str:
     """A digest of goabilint's version and of the code that computes results.
 
     Covers the engine and every plugin module's package: their file names,
-    sizes and modification times, plus installed distribution versions, so
-    that editing a rule (or upgrading a plugin) invalidates the cache.
+    sizes and modification times, plus installed distribution versions and
+    the toolchain table files in use, so that editing a rule, upgrading a
+    plugin or rebuilding a table invalidates the cache.
     """
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{__version__}:{CACHE_FORMAT}:{sys.version_info[:2]}".encode())
@@ -112,6 +113,9 @@ def code_fingerprint(plugin_modules: Iterable[str]) -> str:
         (d.metadata["Name"] or "", d.version) for d in _plugin_distributions()
     ):
         h.update(f"{dist}\n".encode())
+    # Rules answer from the toolchain tables: a table built from another
+    # toolchain, or picked with --goroot, changes results too.
+    h.update(tables.fingerprint().encode())
     return h.hexdigest()
 
 

@@ -92,7 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sel.add_argument("--exclude", type=_csv, metavar="GLOBS", default=None)
     tgt = check.add_argument_group("targets")
-    tgt.add_argument("--go", metavar="VERSION", help="target Go version or range: 1.23, 1.21..1.27")
+    tgt.add_argument(
+        "--go",
+        metavar="VERSION",
+        help="target Go version or range: 1.23, 1.21..1.27; 'local': the release of --goroot",
+    )
+    tgt.add_argument(
+        "--goroot",
+        type=Path,
+        metavar="DIR",
+        help="answer this Go installation's release from its own source, not the shipped "
+        "table ('--go local' without it: $GOROOT or 'go env GOROOT')",
+    )
     tgt.add_argument("--goos", type=_csv, metavar="LIST")
     tgt.add_argument("--goarch", type=_csv, metavar="LIST")
     tgt.add_argument("--tags", type=_csv, metavar="LIST", help="custom build tags")
@@ -265,6 +276,23 @@ def _shard(text: str | None) -> tuple[int, int] | None:
     return int(i), int(n)
 
 
+def _use_goroot(args: argparse.Namespace) -> None:
+    """Apply ``--goroot`` and ``--go local`` before anything reads a table."""
+    from goabilint import tables
+
+    if args.goroot is None and args.go != "local":
+        return
+    if args.goroot is not None and not (args.goroot / "src").is_dir():
+        raise ConfigError(f"--goroot {args.goroot}: not a Go installation (no src/)")
+    try:
+        table = tables.use_goroot(args.goroot)
+    except (OSError, ValueError, tables.TableNotFound) as e:
+        raise ConfigError(f"--goroot: {e}") from None
+    log.info("Go %s answered from %s", table.version, table.origin)
+    if args.go == "local":
+        args.go = str(table.version)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from goabilint import engine, outputs
     from goabilint.plugins import load_registry
@@ -272,6 +300,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from goabilint.suppress import MetaRules
 
     registry = load_registry(extra_plugins=[MetaRules()])
+    _use_goroot(args)
     resolver_args = {
         "overrides": _overrides(args, registry.rules),
         "fixed": args.config,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,50 @@ def test_refused_pulls_fail_to_link(tmp_path, local_table, linked):
             assert f"invalid reference to {name}" in run.stderr, run.stderr[-2000:]
         else:
             assert run.returncode == 0, f"{name} ({reason}): {run.stderr[-2000:]}"
+
+
+def test_goroot_answers_its_release_instead_of_the_shipped_table(
+    tmp_path, goroot, local_data
+):
+    # Doctor the local toolchain's table so that std no longer pushes
+    # runtime.nanotime: the shipped table calls the pull LNK004 (it links,
+    # being pushed); only a run that really answers from the local table
+    # refuses it (LNK002). The doctored table is put where use_goroot caches
+    # the local release, so nothing is regenerated.
+    doctored = json.loads(json.dumps(local_data))
+    del doctored["pushes"]["runtime.nanotime"]
+    cache = tmp_path / "cache"
+    cached = cache / "tables" / f"{local_data['go']}.json.gz"  # as load_goroot names it
+    cached.parent.mkdir(parents=True)
+    build.write(doctored, cached)
+    module = tmp_path / "m"
+    write_tree(
+        module,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.23\n",
+            "clock.go": (
+                "package m\n\nimport _ \"unsafe\"\n\n"
+                "//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\n"
+                "func Now() int64 { return nanotime() }\n"
+            ),
+        },
+    )
+    minor = ".".join(local_data["go"].removeprefix("go").split(".")[:2])
+    env = dict(os.environ, GOABILINT_CACHE_DIR=str(cache), GOROOT=str(goroot))
+
+    def codes(*args: str) -> set[tuple[str, tuple[str, ...]]]:
+        # Each run is a process of its own, as on the command line; the
+        # results cache is shared, so a stale entry would show here.
+        out = subprocess.run(
+            [sys.executable, "-m", "goabilint", "check", "--isolated", "--select",
+             "LNK", "--format", "json", *args, "."],
+            cwd=module, env=env, capture_output=True, text=True, timeout=300,
+        )
+        assert out.returncode in (0, 1), out.stderr
+        doc = json.loads(out.stdout)
+        return {(f["code"], tuple(f["versions"])) for f in doc["findings"]}
+
+    assert codes("--go", minor) == {("LNK004", (minor,))}
+    assert codes("--go", "local") == {("LNK002", (minor,))}
+    assert codes("--goroot", str(goroot), "--go", minor) == {("LNK002", (minor,))}
+    assert codes("--go", minor) == {("LNK004", (minor,))}

@@ -25,6 +25,11 @@ Loading
     The table of a local toolchain (``goroot``, else ``$GOROOT``, else
     ``go env GOROOT``), generated on first use and cached in
     :func:`cache_dir` per release.
+``use_goroot(goroot=None) -> ToolchainTable``
+    The same, and from then on :func:`load` answers that minor version
+    from it rather than from the shipped table (``check --goroot``).
+``fingerprint() -> str``
+    Identifies the table files :func:`load` would read, for cache keys.
 
 ToolchainTable
 --------------
@@ -144,10 +149,12 @@ __all__ = [
     "TableNotFound",
     "ToolchainTable",
     "available_versions",
+    "fingerprint",
     "cache_dir",
     "data_dir",
     "load",
     "load_goroot",
+    "use_goroot",
 ]
 
 log = logging.getLogger(__name__)
@@ -487,9 +494,31 @@ def cache_dir() -> Path:
     return Path(xdg) / "goabilint" / "tables"
 
 
+# Releases whose table comes from a toolchain the user named (use_goroot):
+# they win over shipped and cached tables for their minor version.
+_from_goroot: dict[GoVersion, Path] = {}
+
+
 def _candidates() -> dict[GoVersion, Path]:
     """The file :func:`load` reads for each minor version."""
-    return _candidates_in(cache_dir())
+    return {**_candidates_in(cache_dir()), **_from_goroot}
+
+
+def fingerprint() -> str:
+    """Which table file answers each version, to key results caches by.
+
+    Names each file with its size and modification time, so that a table
+    rebuilt from another toolchain or chosen with :func:`use_goroot`
+    changes the key.
+    """
+    parts = []
+    for version, path in sorted(_candidates().items()):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{version}={path}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
 
 
 @functools.cache
@@ -581,3 +610,15 @@ def load_goroot(goroot: Path | None = None) -> ToolchainTable:
     _load_path.cache_clear()
     _candidates_in.cache_clear()
     return _load_path(path)
+
+
+def use_goroot(goroot: Path | None = None) -> ToolchainTable:
+    """Answer ``goroot``'s minor version from that toolchain's own source.
+
+    The table is built once and cached per release (:func:`load_goroot`);
+    from now on :func:`load` returns it for its minor version instead of
+    the shipped one. ``goroot`` defaults to :func:`local_goroot`.
+    """
+    table = load_goroot(goroot)
+    _from_goroot[table.version] = table.origin
+    return table
