@@ -225,7 +225,18 @@ def join(*many: States) -> States:
             out[env] = out[env] | facts if env in out else facts
     if len(out) <= MAX_PATHS:
         return out
-    # Too many distinct paths: keep what they all agree on.
+    # Too many distinct paths. Paths that collected the same facts merge
+    # first, keeping the conditions they share: a switch with many cases
+    # then still knows which paths wrote the error.
+    shared: dict[Facts, Env] = {}
+    for env, facts in out.items():
+        shared[facts] = shared[facts] & env if facts in shared else env
+    if len(shared) <= MAX_PATHS:
+        merged: States = {}
+        for facts, env in shared.items():
+            merged[env] = merged[env] | facts if env in merged else facts
+        return merged
+    # Still too many: keep what they all agree on.
     common = frozenset.intersection(*out.keys())
     return {common: frozenset().union(*out.values())}
 
@@ -415,8 +426,12 @@ class _Walker:
             elif case.type == "expression_case":
                 entry = self.expr(case.child_by_field_name("value"), remaining)
                 entry = self.apply(entry, self.matches(value, case))
-            if case.type == "default_case" and tagless:
-                entry = self.default_entry(cases, states)
+            if case.type == "default_case":
+                entry = (
+                    self.default_entry(cases, states)
+                    if tagless
+                    else self.apply(states, self.unmatched(value, cases))
+                )
             result = self.block(case, join(entry, carried))
             carried = {}
             if _ends_in_fallthrough(case):
@@ -425,7 +440,9 @@ class _Walker:
                 out = join(out, result)
         self.frames.pop()
         if not has_default:
-            out = join(out, remaining if tagless else states)
+            if not tagless:
+                remaining = self.apply(states, self.unmatched(value, cases))
+            out = join(out, remaining)
         return join(out, frame.breaks)
 
     def case_branch(self, case: Node, states: States) -> tuple[States, States]:
@@ -437,17 +454,42 @@ class _Walker:
         return states, states
 
     def matches(self, value: Node | None, case: Node) -> list[list[tuple[str, bool]]]:
-        """What ``case X:`` of ``switch value`` tells: ``value == X``."""
+        """What ``case X, Y:`` of ``switch value`` tells: ``value == X`` or
+        ``value == Y``."""
+        keys, complete = self.case_keys(value, case)
+        if not complete or not keys or len(keys) > MAX_ALTERNATIVES:
+            return [[]]  # a value that is not tracked may be the one that matched
+        return [[(key, False)] for key in keys]
+
+    def unmatched(
+        self, value: Node | None, cases: list[Node]
+    ) -> list[list[tuple[str, bool]]]:
+        """What reaching ``default:``, or the end of a switch without one,
+        tells: ``value`` differs from every value of every case."""
+        out: list[tuple[str, bool]] = []
+        for case in cases:
+            if case.type == "expression_case":
+                keys, _ = self.case_keys(value, case)
+                out.extend((key, True) for key in keys)
+        return [out]
+
+    def case_keys(self, value: Node | None, case: Node) -> tuple[list[str], bool]:
+        """The keys of ``value != X`` for the values ``X`` of ``case`` that
+        can be tracked, and whether that was all of them."""
+        if value is None or _has_call(value) or self.untracked(value):
+            return [], False
         values = case.child_by_field_name("value")
-        exprs = _named(values) if values is not None else []
-        if value is None or len(exprs) != 1:
-            return [[]]
-        pair = (value, exprs[0])
-        if any(_has_call(n) for n in pair):
-            return [[]]
-        if any(n in self.volatile for n in _IDENT.findall(text(value))):
-            return [[]]
-        return [[(_compare_key(text(value), text(exprs[0])), False)]]
+        keys = []
+        complete = True
+        for x in _named(values) if values is not None else []:
+            if _has_call(x) or self.untracked(x):
+                complete = False
+            else:
+                keys.append(_compare_key(text(value), text(x)))
+        return keys, complete
+
+    def untracked(self, node: Node) -> bool:
+        return any(n in self.volatile for n in _IDENT.findall(text(node)))
 
     def default_entry(self, cases: list[Node], states: States) -> States:
         # The default case runs when every tagless case was false.

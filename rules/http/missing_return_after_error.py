@@ -39,7 +39,9 @@ RULE = Rule(
     followed through `if`/`else`, `switch`, `select`, loops with `break`
     and `continue`, and end at `return`, `panic`, `os.Exit`, `log.Fatal`
     and `t.Fatal`; conditions tested twice (`if err != nil` after an
-    `if err != nil` that wrote the error) are not taken both ways.
+    `if err != nil` that wrote the error) are not taken both ways, and a
+    `switch` on a value enters only the cases, or the `default`, that
+    the conditions known about the value allow.
 
     ## Why is this bad?
     `http.Error` and its relatives write a response but do not stop the

@@ -210,3 +210,57 @@ func encodeFails(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 	}
 }
+
+// A switch on a value the error branch already knows: a case listing
+// several values, or the default, is not entered when the value was "".
+func formatKnown(w http.ResponseWriter, r *http.Request) {
+	format := r.FormValue("format")
+	if format == "" {
+		http.Error(w, "format required", http.StatusBadRequest)
+	}
+	switch format {
+	case "csv", "tsv":
+		io.WriteString(w, "a,b\n")
+	case "json":
+		io.WriteString(w, "[]")
+	}
+}
+
+// Here the empty value falls through to a default that writes.
+func formatDefault(w http.ResponseWriter, r *http.Request) {
+	format := r.FormValue("format")
+	if format == "" {
+		http.Error(w, "format required", http.StatusBadRequest) // want `http.Error does not end the handler; a path goes on to http.Error \(line 239\)`
+	}
+	switch format {
+	case "csv", "tsv":
+		io.WriteString(w, "a,b\n")
+	default:
+		http.Error(w, "unknown format", http.StatusBadRequest)
+	}
+}
+
+// The default case knows the value matched none of the cases.
+func formatChecked(w http.ResponseWriter, r *http.Request) {
+	format := r.FormValue("format")
+	switch format {
+	case "csv", "tsv":
+	default:
+		http.Error(w, "unknown format", http.StatusBadRequest)
+	}
+	if format == "csv" || format == "tsv" {
+		io.WriteString(w, "a,b\n")
+	}
+}
+
+// A case value computed at run time may be the one that matched.
+func formatComputed(w http.ResponseWriter, r *http.Request) {
+	format := r.FormValue("format")
+	if format == "" {
+		http.Error(w, "format required", http.StatusBadRequest) // want `http.Error does not end the handler; a path goes on to io.WriteString \(line 264\)`
+	}
+	switch format {
+	case "csv", strings.ToLower(r.FormValue("alt")):
+		io.WriteString(w, "a,b\n")
+	}
+}

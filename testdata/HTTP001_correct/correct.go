@@ -124,3 +124,47 @@ func fanOut(w web.ResponseWriter, r *web.Request) {
 }
 
 var chained = chain(web.HandlerFunc(fanOut), noSniff, requireGet)
+
+// Many switch cases after the error branch: the paths they add must not
+// make the walk forget that the page is written only when there was no error.
+func unitLabel(w web.ResponseWriter, r *web.Request) {
+	_, err := parseSize(r.FormValue("size"))
+	if err != nil {
+		web.Error(w, "bad size", web.StatusBadRequest)
+	}
+	label := "unknown"
+	switch unit := r.FormValue("unit"); unit {
+	case "b", "kb", "mb", "gb":
+		label = "decimal"
+	case "kib", "mib", "gib", "tib":
+		label = "binary"
+	case "bit":
+		label = "bits"
+	case "nibble":
+		label = "nibbles"
+	case "word":
+		label = "words"
+	case "page":
+		label = "pages"
+	case "block":
+		label = "blocks"
+	case "sector":
+		label = "sectors"
+	case "track":
+		label = "tracks"
+	case "volume":
+		label = "volumes"
+	default:
+		label = "other"
+	}
+	if err == nil {
+		fmt.Fprintln(w, label)
+	}
+}
+
+func parseSize(s string) (int, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty size")
+	}
+	return len(s), nil
+}
