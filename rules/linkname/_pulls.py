@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from goabilint_rules.linkname import _linker
+from goabilint_rules.linkname import _guards, _linker
 from goabilint_rules.linkname._linker import AsmReference, Outcome, Verdict
 
 from goabilint import syntax
@@ -29,6 +29,7 @@ __all__ = [
     "Judged",
     "Pull",
     "Reference",
+    "Use",
     "asm_refs",
     "judged",
     "linker_package",
@@ -36,6 +37,7 @@ __all__ = [
     "references",
     "skip_package",
     "std_reference",
+    "uses",
 ]
 
 _PULLING = ("//go:linkname ", "//go:linknamestd ")
@@ -91,29 +93,42 @@ def pulls(package: Package) -> Iterator[Pull]:
             yield Pull(f, d, local, target, decl)
 
 
-def unused(package: Package, names: set[str]) -> set[str]:
-    """Those of ``names`` that no Go file of the package uses.
+@dataclass(frozen=True)
+class Use:
+    """A use of a pulled function: its file and the ports that compile it."""
 
-    A pulled function that nothing calls is never referenced from the
-    object file, so the linker never checks it. Only files whose bytes
-    contain a name still in question are parsed, files with
-    ``//go:linkname`` (where most calls sit) first.
+    file: GoFile
+    guard: _guards.Cond
+
+    def live_for(self, ctx: BuildContext) -> bool:
+        """Whether ``ctx`` compiles this use (and so references the symbol)."""
+        return self.file.built_for(ctx) and _guards.holds(self.guard, ctx) is not False
+
+
+def uses(package: Package, names: set[str]) -> dict[str, tuple[Use, ...] | None]:
+    """Where the package uses each of ``names``; None for "everywhere".
+
+    Names nothing uses are left out: a pulled function nothing calls is
+    never referenced from the object file, so the linker never checks it.
+    Exported names may be called from other packages, so they count as
+    used everywhere.
+    A use in a branch that ``runtime.GOOS``/``runtime.GOARCH`` rules out
+    for a port leaves no reference on that port (see :mod:`._guards`).
     """
-    pending = {n for n in names if not n[:1].isupper()}  # exported: others may call
-    files = sorted(package.go_files, key=lambda f: b"//go:linkname" not in f.data)
-    for f in files:
-        if not pending:
-            break
+    out: dict[str, tuple[Use, ...] | None] = {n: None for n in names if n[:1].isupper()}
+    pending = {n for n in names if n not in out}
+    found: dict[str, list[Use]] = {}
+    for f in package.go_files:
         if not any(n.encode() in f.data for n in pending):
             continue  # cannot mention any of them
+        runtime_names = f.import_names("runtime") - {"."}
         for n in f.query("(identifier) @i", "i"):
             name = syntax.text(n)
-            if name not in pending:
+            if name not in pending or _declares(n):
                 continue
-            if _declares(n):
-                continue  # the declaration itself
-            pending.discard(name)
-    return pending
+            found.setdefault(name, []).append(Use(f, _guards.guard(n, runtime_names)))
+    out.update((name, tuple(us)) for name, us in found.items())
+    return out
 
 
 _DECLARING = frozenset({"function_declaration", "var_spec"})
@@ -143,6 +158,12 @@ class Reference:
     decl: str  # "func" or "var"
     pull: Pull | None = None  # for Go pulls
     asm: AsmReference | None = None  # for assembly operands
+    # Where a pulled function is used; None: referenced wherever it is built.
+    uses: tuple[Use, ...] | None = None
+
+    def live_for(self, ctx: BuildContext) -> bool:
+        """Whether a build for ``ctx`` references the symbol at all."""
+        return self.uses is None or any(u.live_for(ctx) for u in self.uses)
 
     @property
     def from_asm(self) -> bool:
@@ -191,12 +212,15 @@ def references(package: Package) -> Iterator[Reference]:
     pushers = _blank_imports_own_module(package)
     found = [p for p in pulls(package) if _checked(p.target, own, pushers)]
 
-    # A function nothing calls never reaches the linker; a variable is
-    # emitted, and checked, whether used or not.
-    idle = unused(package, {p.local for p in found if p.kind == "func"})
+    # A function nothing calls never reaches the linker, nor does one
+    # called only where runtime.GOOS/GOARCH rule the call out; a variable
+    # is emitted, and checked, whether used or not.
+    used = uses(package, {p.local for p in found if p.kind == "func"})
     for p in found:
-        if p.kind == "var" or p.local not in idle:
+        if p.kind == "var":
             yield Reference(p.file, p.target, p.kind, pull=p)
+        elif p.local in used:
+            yield Reference(p.file, p.target, p.kind, pull=p, uses=used[p.local])
     for f in package.asm_files:
         for a in asm_refs(f):
             if _checked(a.name, own, pushers):
@@ -269,6 +293,9 @@ class Judged:
 
     name: str
     by_version: dict[GoVersion, list[tuple[BuildContext, Verdict]]]
+    # Built ports where the compiler drops every use (runtime.GOOS guards):
+    # no reference, so they link, and have no verdict of their own.
+    dropped: frozenset[tuple[GoVersion, str]] = frozenset()
 
     def versions(self, *outcomes: Outcome) -> list[GoVersion]:
         """Releases where some built port ends in one of ``outcomes``."""
@@ -298,6 +325,8 @@ class Judged:
     def everywhere(self, version: GoVersion, *outcomes: Outcome) -> bool:
         """Whether every built port of ``version`` ends in one of ``outcomes``."""
         pairs = self.by_version.get(version, ())
+        if any(v == version for v, _ in self.dropped):
+            return False  # those ports link: they reference nothing
         return bool(pairs) and all(v.outcome in outcomes for _, v in pairs)
 
 
@@ -308,14 +337,17 @@ def judged(
     *,
     decl: str = "func",
     from_asm: bool = False,
+    live=None,
 ) -> Judged:
     """Evaluate a reference in ``file`` for each target release and platform.
 
     Releases without a toolchain table and platforms that do not build the
-    file are left out; a reference in a file no target builds has no
-    verdicts at all.
+    file are left out, as are those where ``live(ctx)`` (when given) says
+    no use of the pull is compiled; a reference in a file no target builds
+    has no verdicts at all.
     """
     out: dict[GoVersion, list[tuple[BuildContext, Verdict]]] = {}
+    dropped: set[tuple[GoVersion, str]] = set()
     for v in targets.go:
         t = _linker.table(v)
         if t is None:
@@ -324,12 +356,15 @@ def judged(
         for ctx in targets.contexts(v):
             if not file.built_for(ctx):
                 continue
+            if live is not None and not live(ctx):
+                dropped.add((v, f"{ctx.goos}/{ctx.goarch}"))
+                continue
             verdict = _linker.judge(t, name, ctx, decl=decl, from_asm=from_asm)
             if verdict.outcome is not Outcome.UNSURE:
                 pairs.append((ctx, verdict))
         if pairs:
             out[v] = pairs
-    return Judged(name, out)
+    return Judged(name, out, frozenset(dropped))
 
 
 def linker_package(package: Package, file: GoFile | AsmFile) -> str:
@@ -354,7 +389,14 @@ def skip_package(package: Package) -> bool:
 
 
 def judge_reference(targets: Targets, ref: Reference) -> Judged:
-    return judged(targets, ref.file, ref.name, decl=ref.decl, from_asm=ref.from_asm)
+    return judged(
+        targets,
+        ref.file,
+        ref.name,
+        decl=ref.decl,
+        from_asm=ref.from_asm,
+        live=ref.live_for if ref.uses is not None else None,
+    )
 
 
 def only_on(j: Judged, versions: list[GoVersion], *outcomes: Outcome) -> str:

@@ -71,7 +71,9 @@ RULE = Rule(
     1.21–1.27) and a model of the linker's check; releases without a
     table are not judged. A function pull that nothing in the package
     calls never reaches the linker and is not reported (an exported one
-    counts as called). A name no release of std defines, in a package
+    counts as called). Nor does a call on a port whose
+    `runtime.GOOS`/`runtime.GOARCH` comparisons rule its branch out;
+    that port is not reported. A name no release of std defines, in a package
     that blank-imports a package of its own module, is taken for that
     package's own push into std's namespace and left alone. Only the target platforms (default linux,
     darwin and windows on amd64 and arm64) and build constraints are

@@ -62,9 +62,11 @@ RULE = Rule(
     a table are not judged. A symbol whose package the program does not
     link in at all also fails to link, and is not reported. A function
     pull that nothing calls is not reported: the linker never sees it.
-    Calls that the compiler drops on the ports lacking the target (behind
-    a `runtime.GOOS` comparison) never reach the linker either, but are
-    reported, as they are in bytedance/gopkg's lscq. A name no
+    Nor are calls the compiler drops on a port: in an `if` or `switch`
+    branch that `runtime.GOOS`/`runtime.GOARCH` comparisons rule out
+    there (bytedance/gopkg's lscq calls `sysctlEnabled` under `case
+    "darwin"`); conditions held in variables or helper functions are not
+    followed, and such calls count everywhere. A name no
     release defines, in a package that blank-imports a package of its own
     module, is taken for that package's own push and left alone; a typo
     there goes unreported. For compiler
