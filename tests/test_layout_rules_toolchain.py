@@ -109,6 +109,107 @@ def test_lay003_claims_on_the_host_release(tmp_path):
     assert keysum == 1 + 3 + 5
 
 
+VIEWS_PROBE = """\
+package mirrors
+
+import (
+	"runtime"
+	"testing"
+	"unsafe"
+)
+
+func TestViews(t *testing.T) {
+	m := map[int64]int64{}
+	want := int64(0)
+	for k := int64(1); k <= 2000; k++ {
+		m[k] = k
+		want += k
+	}
+	t.Logf("mapKind.keysize=%d", MapKeySize(m))
+	k := int64(42)
+	h := MapHasher(m)
+	t.Logf("mapHasherView.stable=%v", h(unsafe.Pointer(&k), 7) == h(unsafe.Pointer(&k), 7))
+
+	var e any = m
+	typ := unsafe.Pointer((*typedEface)(unsafe.Pointer(&e)).typ)
+	data := (*typedEface)(unsafe.Pointer(&e)).data
+
+	var c Cursor
+	c.Start(typ, data)
+	buckets := map[uintptr]bool{}
+	sum := int64(0)
+	for c.key != nil {
+		sum += *(*int64)(c.key)
+		buckets[c.Bucket()] = true
+		mapiternext(unsafe.Pointer(&c.legacyIter))
+	}
+	t.Logf("legacyIter.buckets=%d sum=%v", len(buckets), sum == want)
+
+	var w walker
+	mapiterinit2(typ, data, unsafe.Pointer(&w.room))
+	sum = 0
+	for n := 0; w.room.key != nil; n++ {
+		sum += *(*int64)(w.room.key)
+		if n%200 == 0 {
+			runtime.GC()
+		}
+		mapiternext(unsafe.Pointer(&w.room))
+	}
+	t.Logf("roomIter.sum=%v", sum == want)
+}
+
+//go:linkname mapiterinit2 runtime.mapiterinit
+func mapiterinit2(t, m, it unsafe.Pointer)
+"""
+
+VIEWS_PROBE_126 = """\
+//go:build go1.26
+
+package mirrors
+
+import (
+	"testing"
+	"unsafe"
+)
+
+func TestViews126(t *testing.T) {
+	var e any = map[int64][200]byte{} // elements over 128 bytes are stored indirectly
+	typ := (*typedEface)(unsafe.Pointer(&e)).typ
+	t.Logf("mapFlags126.indirect=%v", ElemIndirect(typ))
+}
+"""
+
+
+def test_lay003_views_on_the_host_release(tmp_path):
+    """Iterators reached through fields and embedding structs, and kind
+    views of the map type descriptor (testdata/LAY003/views*.go)."""
+    host = _host()
+    reported = {
+        (f.message.split()[0], v) for f in _findings("LAY003") for v in f.versions
+    }
+    directory = tmp_path / "LAY003"
+    shutil.copytree(TESTDATA / "LAY003", directory)
+    (directory / "views_probe_test.go").write_text(VIEWS_PROBE)
+    (directory / "views_probe126_test.go").write_text(VIEWS_PROBE_126)
+    proc = _go(["test", "-run", "Views", "-v", "-count=1", "."], directory)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+
+    def said(name: str) -> bool:
+        return (name, str(host)) in reported
+
+    keysize = int(re.search(r"mapKind.keysize=(\d+)", out).group(1))
+    assert said("mapKind") == (keysize != 8), keysize
+    assert "mapHasherView.stable=true" in out and not said("mapHasherView")
+    buckets = int(re.search(r"legacyIter.buckets=(\d+) sum=true", out).group(1))
+    # From 1.24 the runtime never writes bucket: one value, zero, throughout.
+    assert said("legacyIter") == (buckets == 1), buckets
+    assert "roomIter.sum=true" in out and not said("roomIter")
+    indirect = re.search(r"mapFlags126.indirect=(\w+)", out)
+    if indirect is not None:
+        assert said("mapFlags126") == (indirect.group(1) != "true"), indirect.group(1)
+
+
 def test_lay005_one_sided_guards_let_the_other_direction_through(tmp_path):
     directory = tmp_path / "LAY005"
     shutil.copytree(TESTDATA / "LAY005", directory)

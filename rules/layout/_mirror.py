@@ -244,13 +244,23 @@ def _cast_mirrors(
             if len(args) != 1 or not unsafe_call(f, strip(args[0]), "Pointer"):
                 continue
             inner = arguments(strip(args[0]))
-            source = _pointee_name(inner[0]) if len(inner) == 1 else None
+            if len(inner) != 1:
+                continue
+            source = _pointee_name(inner[0])
+            if source not in found:
+                # e.field, or a variable whose type comes from its value
+                source = _operand_type(calc, inner[0])
             origin = found.get(source) if source is not None else None
             if origin is None:
                 continue
             spec, owner = calc.type_decl(target)  # type: ignore[misc]
             if _extends(spec, source):
-                continue  # a larger kind-specific type (PtrType embeds Type)
+                # A larger kind-specific type (a map type starts with the
+                # Type it embeds): compared with the kind its name says.
+                kind = _kind_of(target) if _is_type_descriptor(calc, origin) else None
+                if kind is not None:
+                    yield Mirror(target, spec, owner, kind, "cast")
+                continue
             yield Mirror(
                 target,
                 spec,
@@ -261,6 +271,35 @@ def _cast_mirrors(
                 origin.func,
                 origin.param,
             )
+
+
+# Kind-specific type descriptors, by a word in the mirror's name.
+_KINDS = (
+    ("map", "runtime.maptype"),
+    ("ptr", "internal/abi.PtrType"),
+    ("pointer", "internal/abi.PtrType"),
+    ("struct", "internal/abi.StructType"),
+    ("slice", "internal/abi.SliceType"),
+    ("array", "internal/abi.ArrayType"),
+    ("chan", "internal/abi.ChanType"),
+    ("func", "internal/abi.FuncType"),
+    ("interface", "internal/abi.InterfaceType"),
+    ("iface", "internal/abi.InterfaceType"),
+)
+
+
+def _kind_of(name: str) -> str | None:
+    """The kind-specific descriptor a type named ``name`` stands for
+    (``GoMapType``, ``ptrType``), if its name says one."""
+    low = name.lower()
+    kinds = {real for word, real in _KINDS if word in low}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _is_type_descriptor(calc: Calculator, mirror: Mirror) -> bool:
+    """Whether ``mirror`` stands for ``internal/abi.Type`` in this build."""
+    entry = real_entry(mirror, calc.ctx.go, calc.ctx.goarch)
+    return entry is not None and entry.name == "internal/abi.Type"
 
 
 def _extends(spec: Node, source: str) -> bool:
@@ -306,8 +345,9 @@ def used_fields(
     """
     out: set[str] = set()
     live = _Liveness(calc, files, others)
+    embedders = _embedders(calc, name)
     for f in files:
-        out |= _uses_in(calc, f, {name}, fields - out, live)
+        out |= _uses_in(calc, f, {name}, fields - out, live, embedders)
     exported = {f for f in fields if f[:1].isupper()} if name[:1].isupper() else set()
     for f in others:
         if not exported - out:
@@ -371,22 +411,71 @@ class _Liveness:
         return False
 
 
+def _embedders(calc: Calculator, name: str) -> dict[str, set[str]]:
+    """Package structs that embed ``name`` (or ``*name``), directly or
+    through one another, and the field names each declares itself: a
+    selector ``x.f`` on one of them reads the mirror's promoted field ``f``
+    unless such a name shadows it."""
+    out: dict[str, set[str]] = {}
+    frontier = {name: set()}  # type -> names declared on the path to it
+    for _ in range(4):
+        found: dict[str, set[str]] = {}
+        for t in calc.type_names():
+            if t == name or t in out:
+                continue
+            decl = calc.type_decl(t)
+            tnode = decl[0].child_by_field_name("type") if decl is not None else None
+            if tnode is None or tnode.type != "struct_type":
+                continue
+            own: set[str] = set()
+            via = None
+            for fd in _direct_fields(tnode):
+                names = [text(n) for n in fd.children_by_field_name("name") if n.is_named]
+                if names:
+                    own |= set(names)
+                    continue
+                base = _base_name(fd.child_by_field_name("type"))
+                if base is None:
+                    continue
+                own.add(base.rsplit(".", 1)[-1])
+                if base in frontier:
+                    via = base
+            if via is not None:
+                found[t] = (own - {via}) | frontier[via]
+        if not found:
+            break
+        out.update(found)
+        frontier = found
+    return out
+
+
+def _direct_fields(struct_type: Node) -> list[Node]:
+    """The field declarations of a struct type, not those of nested ones."""
+    for child in struct_type.named_children:
+        if child.type == "field_declaration_list":
+            return [c for c in child.named_children if c.type == "field_declaration"]
+    return []
+
+
 def _uses_in(
     calc: Calculator | None,
     f: GoFile,
     owners: set[str],
     fields: set[str],
     live: _Liveness | None,
+    embedders: dict[str, set[str]] | None = None,
 ) -> set[str]:
     out: set[str] = set()
     if not fields or not any(fld.encode() in f.data for fld in fields):
         return out
+    embedders = embedders or {}
     for sel in f.query("(selector_expression field: (field_identifier) @f) @s", "s"):
         field_name = text(sel.child_by_field_name("field"))
         if field_name not in fields or field_name in out:
             continue
         owner = _operand_type(calc, sel.child_by_field_name("operand"))
-        if owner in owners and (live is None or live(sel)):
+        promoted = owner in embedders and field_name not in embedders[owner]
+        if (owner in owners or promoted) and (live is None or live(sel)):
             out.add(field_name)
     for lit in f.query("(composite_literal) @l", "l"):
         if text(lit.child_by_field_name("type")) not in owners:
@@ -482,6 +571,12 @@ def _result_type(calc: Calculator, func: str) -> str | None:
 
 def _field_type(calc: Calculator, owner: str | None, name: str) -> str | None:
     """The type name of field ``name`` of package struct ``owner``."""
+    ftype = _field_type_node(calc, owner, name)
+    return _base_name(ftype) if ftype is not None else None
+
+
+def _field_type_node(calc: Calculator, owner: str | None, name: str) -> Node | None:
+    """The declared type of field ``name`` of package struct ``owner``."""
     if owner is None:
         return None
     decl = calc.type_decl(owner)
@@ -494,7 +589,7 @@ def _field_type(calc: Calculator, owner: str | None, name: str) -> str | None:
         names = [text(n) for n in fd.children_by_field_name("name") if n.is_named]
         ftype = fd.child_by_field_name("type")
         if name in names or (not names and _base_name(ftype) == name):
-            return _base_name(ftype)
+            return ftype
     return None
 
 
@@ -692,6 +787,13 @@ def _struct_behind(calc: Calculator, arg: Node, f: GoFile) -> str | None:
         pointer = True
     if arg.type == "composite_literal" and pointer:
         return _local_struct(calc, arg.child_by_field_name("type"))
+    if arg.type == "selector_expression" and pointer:
+        # &w.it: a field of a package struct, declared of a package struct type
+        owner = _operand_type(calc, arg.child_by_field_name("operand"))
+        ftype = _field_type_node(calc, owner, text(arg.child_by_field_name("field")))
+        if ftype is None or ftype.type == "pointer_type":
+            return None
+        return _local_struct(calc, ftype)
     if arg.type != "identifier":
         return None
     decl = syntax.find_local_declaration(arg)
@@ -775,6 +877,8 @@ def compare(
                 )
             if r.offset not in mirror_bounds or r.offset + r.size not in mirror_bounds:
                 m = _at(mirror_top, r.offset)
+                if _within_blank(r, mirror_top):
+                    continue  # room the code never reads; pointers are checked below
                 return f"real field {r.name} (offset {r.offset}, {r.size} bytes) meets {_describe(m)}"
         mine = {p for p in mirror.ptrs if p < real.size}
         theirs = set(real.ptrs)
@@ -830,6 +934,19 @@ def _moved(m: _Span, real_top: list[_Span]) -> str | None:
     there = _at(real_top, m.offset)
     what = f"real field {there.name}" if there is not None else "padding"
     return f"field {m.name} (offset {m.offset}) reads {what}; the real {same[0].name} is at offset {same[0].offset}"
+
+
+def _within_blank(r: _Span, mirror_top: list[_Span]) -> bool:
+    """Whether real field ``r`` lies wholly inside blank (``_``) mirror
+    fields: padding the runtime may fill but no code can read."""
+    end = r.offset + max(r.size, 1)
+    pos = r.offset
+    while pos < end:
+        m = _at(mirror_top, pos)
+        if m is None or m.name != "_" or m.size == 0:
+            return False
+        pos = m.offset + m.size
+    return True
 
 
 def _at(spans: list[_Span], offset: int) -> _Span | None:

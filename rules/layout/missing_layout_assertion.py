@@ -25,7 +25,8 @@ RULE = Rule(
     ## What it does
     Reports a struct that mirrors a runtime type (found as LAY003 finds
     mirrors: a `//goabilint:mirror` comment, a pulled runtime function it
-    is passed to, or a well-known name with matching fields), and a
+    is passed to, a well-known name with matching fields, or a view a
+    mirror's pointer is converted to), and a
     package constant declared as a bare number that is used as the offset
     of pointer arithmetic (`unsafe.Add(p, dataOff)`), when no
     compile-time assertion in the package mentions it.

@@ -49,16 +49,22 @@ RULE = Rule(
       (`//goabilint:mirror runtime.hmap`);
     - a runtime function pulled with `//go:linkname` whose declaration
       takes `*T` (or `T`) where the real function takes a runtime type,
-      or a call that passes `unsafe.Pointer(&t)` there
-      (`mapiterinit(t, m, unsafe.Pointer(&it))`);
+      or a call that passes `unsafe.Pointer(&t)` or `unsafe.Pointer(&x.f)`
+      there (`mapiterinit(t, m, unsafe.Pointer(&it))`);
     - a well-known name (`eface`, `iface`, `hmap`, `hiter`, `_type`,
       `rtype`, `slice`, `stringStruct`, `itab`, `maptype`, `funcval`,
       `emptyInterface`, `nonEmptyInterface`) whose fields are mostly
       named like the real type's (the runtime's own definitions are not
       mirrors);
     - a struct a mirror's pointer is converted to,
-      `(*V)(unsafe.Pointer(m))`: another view of the same object (unless
-      `V` starts by embedding the mirror, a larger kind-specific type).
+      `(*V)(unsafe.Pointer(m))` (`m` a variable, or a field such as
+      `e.typ`): another view of the same object. When `V` starts by
+      embedding a mirror of the type descriptor, it is a larger
+      kind-specific descriptor and is compared with the kind its name
+      says (`mapType`, `GoPtrType`: `internal/abi.MapType`, `PtrType`,
+      `StructType`, `SliceType`, `ArrayType`, `ChanType`, `FuncType`,
+      `InterfaceType`); with no kind, or two, in its name it is not
+      compared.
 
     What must match depends on who makes the object:
 
@@ -70,12 +76,16 @@ RULE = Rule(
       `linknameIter` whose leading fields match the old `hiter`). It is
       compatible when each real field starts and ends on a mirror field
       boundary, the mirror is at least as large, and the pointer words
-      agree; a larger old-style iterator still works.
+      agree; a larger old-style iterator still works. Blank (`_`) fields
+      are room no code reads: real fields may fall anywhere inside them,
+      as long as the pointer words agree.
     - A mirror that only views a runtime object (a type descriptor, a
       map header) must be a layout prefix of the real type, but only in
       the fields the code reads: a selector `x.f` where `x` is known to be
-      of the mirror type, in a function something in the build refers to
-      (exported fields of an exported mirror count in the whole module).
+      of the mirror type, or of a package struct that embeds it (`f`
+      promoted, not shadowed), in a function something in the build
+      refers to (exported fields of an exported mirror count in the whole
+      module).
       The same goes for the fields of an allocated mirror beyond what the
       runtime fills.
     - A field named like a real field that moved is reported even when the
@@ -124,6 +134,17 @@ RULE = Rule(
     alive; exported functions of a non-internal package always count. An
     `int` mirror of a 64-bit runtime counter is accepted on 32-bit
     little-endian ports, where it reads the low half.
+
+    Only layouts are compared, not what the bits mean: Go 1.26 moved the
+    direct-interface flag from `Kind_` to `TFlag` of `internal/abi.Type`
+    without moving a field, so a mirror that tests `kind&(1<<5)` reads
+    the wrong answer there and is not reported. The tables hold each
+    release's default build: a build with another `GOEXPERIMENT`
+    (`noswissmap` in 1.24 and 1.25) is not checked. A mirror declared as
+    an anonymous struct (a field `it struct{ key, elem unsafe.Pointer; ... }`
+    handed to `mapiterinit`) has no name to report and is not checked; nor
+    is a view cast from another cast view, or a field read through the
+    result of a function of another package (`rt.MapType(t).Flags`).
 
     ## References
     - [go.dev/issue/67401: linknamed runtime internals](https://go.dev/issue/67401)
