@@ -295,7 +295,7 @@ def _reads_module(pkg: Package, settings: Settings, registry: Registry) -> bool:
     on this package (its prefilter passes)."""
     data = [f.data for f in (*pkg.go_files, *pkg.asm_files)]
     return any(
-        r.reads_module and (not r.needs or any(n in d for d in data for n in r.needs))
+        r.reads_module and r.may_fire(data)
         for r in settings.enabled_rules(registry.rules)
     )
 
@@ -586,7 +586,7 @@ class Dispatcher:
             check = getattr(rule, attr)
             if check is None or rule.code not in enabled:
                 continue
-            if rule.needs and not any(n in d for d in data for n in rule.needs):
+            if not rule.may_fire(data):
                 continue  # the prefilter says this rule cannot fire here
             file = subject if isinstance(subject, SourceFile) else None
             report = Reporter(rule, rule.severity, file, targets, sink)

@@ -12,7 +12,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from goabilint.context import Reporter
@@ -106,6 +106,12 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.code, self.message)
 
 
+class Searcher(Protocol):
+    """A prefilter entry that is not a plain byte string."""
+
+    def search(self, data: bytes, /) -> object: ...
+
+
 GoCheck = Callable[["GoFile", "Reporter"], None]
 AsmCheck = Callable[["AsmFile", "Reporter"], None]
 PackageCheck = Callable[["Package", "Reporter"], None]
@@ -121,9 +127,13 @@ class Rule:
     :param title: one line, lower-case, no trailing period.
     :param doc: Markdown with the sections in :data:`DOC_SECTIONS`.
     :param since: the goabilint version that introduced the rule.
-    :param needs: byte strings of which a file must contain at least one
-        for the rule to possibly fire; files with none are not handed to it.
-        Empty means every file.
+    :param needs: the prefilter: byte strings, or objects with a
+        ``search(bytes)`` method such as compiled ``bytes`` regular
+        expressions, of which a file must contain (or match) at least one
+        for the rule to possibly fire; files with none are not
+        handed to it, and a package rule runs only when one of the
+        package's files passes. Empty means every file. A prefilter may let
+        through files the rule finds nothing in, never the reverse.
     :param precision: how often a finding is a true problem, in GitHub
         code scanning's terms: ``very-high``, ``high``, ``medium`` or ``low``.
     :param security_severity: for a rule whose findings are security
@@ -140,7 +150,7 @@ class Rule:
     since: str
     default_enabled: bool = True
     tags: tuple[str, ...] = ()
-    needs: tuple[bytes, ...] = ()
+    needs: tuple[bytes | Searcher, ...] = ()
     check_go: GoCheck | None = None
     check_asm: AsmCheck | None = None
     check_package: PackageCheck | None = None
@@ -161,6 +171,16 @@ class Rule:
         if self.security_severity is not None and not 0 < self.security_severity <= 10:
             raise ValueError(f"security severity {self.security_severity} is not in 0.1-10.0")
         self.doc = _dedent_doc(self.doc)
+
+    def may_fire(self, contents: Iterable[bytes]) -> bool:
+        """Whether the prefilter lets through files with these contents."""
+        if not self.needs:
+            return True
+        for data in contents:
+            for need in self.needs:
+                if need in data if isinstance(need, bytes) else need.search(data):
+                    return True
+        return False
 
     @property
     def family(self) -> str:

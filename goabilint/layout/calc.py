@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goabilint import syntax
 from goabilint.constraints import BuildContext
@@ -181,6 +181,78 @@ def import_path(package: Package) -> str | None:
     return mod.module if rel == "." else f"{mod.module}/{rel}"
 
 
+class _Found(NamedTuple):
+    """What a package declares under one name (each None when nothing)."""
+
+    type: tuple[Node, GoFile] | None  # the type_spec or type_alias
+    var: tuple[Node, int, GoFile] | None  # var_spec, position of the name
+    const: tuple[Node, int, GoFile, int] | None  # const_spec, iota, file, position
+
+
+_NOTHING = _Found(None, None, None)
+
+
+class _Declarations:
+    """The package-level types, variables and constants of some files,
+    read as names are asked for.
+
+    A file that does not contain a name's bytes cannot declare it, so a
+    lookup parses only the files that mention the name and were not read
+    yet; a package whose rules ask about three types parses the files that
+    name them, not all of its files. When several files declare a name the
+    first in file order wins, test files last (a test file must not hide
+    what every build declares), as if every file had been read in order.
+    """
+
+    def __init__(self, files: Sequence[GoFile]):
+        self._files = [
+            f
+            for f in sorted(files, key=lambda f: f.is_test)
+            if f.package_name is not None and not f.package_name.endswith("_test")
+        ]
+        self._unread = list(range(len(self._files)))
+        self._found: dict[str, list] = {}  # name -> [type, var, const] with orders
+        self._settled: dict[str, _Found] = {}
+
+    def lookup(self, name: str) -> _Found:
+        hit = self._settled.get(name)
+        if hit is None:
+            needle = name.encode()
+            self._read([i for i in self._unread if needle in self._files[i].data])
+            entry = self._found.get(name)
+            hit = _Found(*(e[1] if e else None for e in entry)) if entry else _NOTHING
+            self._settled[name] = hit
+        return hit
+
+    def type_names(self) -> list[str]:
+        """Every package-level type, in file order (reads every file)."""
+        self._read(list(self._unread))
+        found = [(e[0][0], n) for n, e in self._found.items() if e[0] is not None]
+        return [n for _, n in sorted(found, key=lambda x: x[0])]
+
+    def _read(self, indices: list[int]) -> None:
+        if not indices:
+            return
+        reading = set(indices)
+        self._unread = [i for i in self._unread if i not in reading]
+        for i in indices:
+            f = self._files[i]
+            for d in f.decls:
+                if d.kind == "type":
+                    self._put(d.name, 0, (i, d.node.start_byte), (d.node, f))
+                elif d.kind == "var":
+                    value = (d.node, _name_index(d.node, d.name), f)
+                    self._put(d.name, 1, (i, d.node.start_byte), value)
+            for spec, iota, name, idx in _const_specs(f.root):
+                self._put(name, 2, (i, spec.start_byte), (spec, iota, f, idx))
+
+    def _put(self, name: str, slot: int, order: tuple[int, int], value: Any) -> None:
+        entry = self._found.setdefault(name, [None, None, None])
+        if entry[slot] is None or order < entry[slot][0]:
+            entry[slot] = (order, value)
+        self._settled.pop(name, None)
+
+
 class Calculator:
     """Layouts and constants for one package in one build context.
 
@@ -202,14 +274,10 @@ class Calculator:
         self.path = path
         self.files = [f for f in files if f.built_for(ctx)]
         self._memo = memo
-        self._types: dict[str, tuple[Node, GoFile]] = {}
-        self._consts: dict[str, tuple[Node, int, GoFile]] = {}
-        self._vars: dict[str, tuple[Node, int, GoFile]] = {}
         self._named: dict[str, Layout | Unknown] = {}
         self._resolving: set[str] = set()
         self._const_cache: dict[str, Const | Unknown] = {}
-        self._const_index: dict[str, int] = {}
-        self._index()
+        self._decls = self._index()
 
     @classmethod
     def for_package(
@@ -234,48 +302,33 @@ class Calculator:
 
     # ---- declarations ---------------------------------------------------
 
-    def _index(self) -> None:
+    def _index(self) -> _Declarations:
         # The index depends only on which files are built: contexts that
         # build the same files (most Go versions of one platform) share it.
         key = ("calculator-index", tuple(id(f) for f in self.files))
         if self._memo is not None and key in self._memo:
-            self._types, self._vars, self._consts, self._const_index = self._memo[key]
-            return
-        # A package's test files join it only in test builds; they must
-        # not hide the declarations of the files every build has.
-        for f in sorted(self.files, key=lambda f: f.is_test):
-            if f.package_name is None or f.package_name.endswith("_test"):
-                continue
-            for d in f.decls:
-                if d.kind == "type":
-                    self._types.setdefault(d.name, (d.node, f))
-                elif d.kind == "var":
-                    self._vars.setdefault(
-                        d.name, (d.node, _name_index(d.node, d.name), f)
-                    )
-            for spec, iota, name, idx in _const_specs(f.root):
-                if name not in self._consts:
-                    self._consts[name] = (spec, iota, f)
-                    self._const_index[name] = idx
+            return self._memo[key]
+        index = _Declarations(self.files)
         if self._memo is not None:
-            self._memo[key] = (self._types, self._vars, self._consts, self._const_index)
+            self._memo[key] = index
+        return index
 
     def type_decl(self, name: str) -> tuple[Node, GoFile] | None:
         """The ``type_spec`` (or alias) declaring a package-level type."""
-        return self._types.get(name)
+        return self._decls.lookup(name).type
 
     def const_decl(self, name: str) -> tuple[Node, GoFile] | None:
         """The ``const_spec`` declaring a package-level constant."""
-        decl = self._consts.get(name)
+        decl = self._decls.lookup(name).const
         return (decl[0], decl[2]) if decl is not None else None
 
     def var_type(self, name: str) -> Node | None:
         """The written type of a package-level variable, if it has one."""
-        decl = self._vars.get(name)
+        decl = self._decls.lookup(name).var
         return decl[0].child_by_field_name("type") if decl is not None else None
 
     def type_names(self) -> list[str]:
-        return list(self._types)
+        return self._decls.type_names()
 
     # ---- types ----------------------------------------------------------
 
@@ -286,7 +339,7 @@ class Calculator:
             return hit
         if isinstance(hit, Unknown):
             raise hit
-        decl = self._types.get(name)
+        decl = self._decls.lookup(name).type
         if decl is None:
             raise Unknown(f"no type {name} in the package")
         if name in self._resolving:
@@ -437,7 +490,7 @@ class Calculator:
             if local == "param":
                 raise Unknown(f"{name} is a type parameter")
             return _renamed(self.of_type(local.child_by_field_name("type"), file), name)
-        if name in self._types:
+        if self._decls.lookup(name).type is not None:
             return self.named(name)
         dot = [i.path for i in file.imports if i.name == "."]
         predeclared = self.predeclared(name)
@@ -694,17 +747,17 @@ class Calculator:
             return hit
         if isinstance(hit, Unknown):
             raise hit
-        decl = self._consts.get(name)
+        decl = self._decls.lookup(name).const
         if decl is None:
             if name in ("true", "false", "nil"):
                 raise Unknown(f"{name} is not an integer")
             raise Unknown(f"no constant {name} in the package")
-        spec, iota, f = decl
+        spec, iota, f, position = decl
         if key in self._resolving:
             raise Unknown(f"constant {name} refers to itself")
         self._resolving.add(key)
         try:
-            value = self._eval_spec(spec, iota, self._const_index[name], f)
+            value = self._eval_spec(spec, iota, position, f)
         except Unknown as e:
             self._const_cache[key] = e
             raise
@@ -869,7 +922,7 @@ class Calculator:
             if local.value is not None:
                 return self.type_of(local.value, file)
             raise Unknown(f"type of {name} is not known")
-        decl = self._vars.get(name)
+        decl = self._decls.lookup(name).var
         if decl is not None:
             spec, idx, f = decl
             tnode = spec.child_by_field_name("type")
@@ -878,7 +931,7 @@ class Calculator:
             values = spec.child_by_field_name("value")
             if values is not None and idx < values.named_child_count:
                 return self.type_of(values.named_children[idx], f)
-        if name in self._consts:
+        if self._decls.lookup(name).const is not None:
             c = self._const_ident(node, file)
             return c.type or self.predeclared("int")
         raise Unknown(f"type of {name} is not known")

@@ -28,6 +28,8 @@ __all__ = [
     "Frame",
     "FuncFrame",
     "PackageView",
+    "BODYLESS_LINES",
+    "may_declare_bodyless",
     "asm_contexts",
     "func_frame",
     "parse_frame",
@@ -155,9 +157,32 @@ class PackageView:
 
     @functools.cached_property
     def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
-        """Body-less function declarations by name (methods excluded)."""
-        out: dict[str, tuple[Node, GoFile]] = {}
+        """Body-less function declarations by name (methods excluded), from
+        the files with a line that looks like one (see :func:`may_declare_bodyless`)."""
+        memo = self.package.memo
+        files = []
         for f in self.files:
+            key = ("may-declare-bodyless", id(f))
+            if key not in memo:
+                memo[key] = may_declare_bodyless(f.data)
+            if memo[key]:
+                files.append(f)
+        return self._bodyless_in(files)
+
+    def bodyless_named(self, name: str) -> tuple[Node, GoFile] | None:
+        """The body-less declaration of ``name``, looked for in every file
+        that mentions it: an assembly TEXT's Go declaration is found even
+        where the line prefilter would miss it."""
+        hit = self.bodyless.get(name)
+        if hit is None:
+            needle = b"func " + name.encode()
+            hit = self._bodyless_in([f for f in self.files if needle in f.data]).get(name)
+        return hit
+
+    @staticmethod
+    def _bodyless_in(files: list[GoFile]) -> dict[str, tuple[Node, GoFile]]:
+        out: dict[str, tuple[Node, GoFile]] = {}
+        for f in files:
             for d in f.decls:
                 if d.kind == "func" and d.node.child_by_field_name("body") is None:
                     out.setdefault(d.name, (d.node, f))
@@ -177,13 +202,45 @@ class PackageView:
         return out
 
     def frame(self, name: str) -> FuncFrame | None:
-        decl = self.bodyless.get(name)
+        decl = self.bodyless_named(name)
         if decl is None:
             return None
         try:
             return func_frame(self.calc, decl[0], decl[1])
         except Unknown:
             return None
+
+
+def may_declare_bodyless(data: bytes) -> bool:
+    """Whether a Go file's bytes may hold a body-less function declaration.
+
+    One is a line starting with ``func`` that opens no body: ``{`` ends the
+    line of every declaration with one (Go's semicolon rule puts it there).
+    The line's comment is ignored and empty braces (``interface{}``) do not
+    count. A one-line declaration whose parameters hold a non-empty struct
+    or interface literal is missed.
+    """
+    at = 0 if data.startswith(b"func") else data.find(b"\nfunc")
+    while at != -1:
+        start = at if at == 0 and data.startswith(b"func") else at + 1
+        end = data.find(b"\n", start)
+        line = data[start : end if end != -1 else len(data)]
+        code = line.split(b"//", 1)[0].rstrip()
+        if line[4:5] in (b" ", b"\t", b"(", b"\r", b"") and not code.endswith(b"{"):
+            if b"{" not in code.replace(b"{}", b""):
+                return True
+        at = data.find(b"\nfunc", start)
+    return False
+
+
+class _BodylessLines:
+    """A prefilter (``Rule.needs``) passing files :func:`may_declare_bodyless`."""
+
+    def search(self, data: bytes) -> bool:
+        return may_declare_bodyless(data)
+
+
+BODYLESS_LINES = _BodylessLines()
 
 
 def _in_package(f: GoFile) -> bool:

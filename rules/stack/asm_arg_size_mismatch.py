@@ -25,6 +25,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     since="0.1.0",
     tags=("assembly", "abi"),
+    needs=(b"TEXT",),  # an assembly TEXT line in the package
     # Assembly reading the wrong stack slots reads and writes the caller's frame.
     security_severity=5.0,
     doc="""

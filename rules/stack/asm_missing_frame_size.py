@@ -24,6 +24,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     since="0.1.0",
     tags=("assembly", "abi", "gc"),
+    needs=(b"TEXT",),  # an assembly TEXT line in the package
     # The collector neither scans nor moves the arguments it cannot see.
     security_severity=5.0,
     doc="""

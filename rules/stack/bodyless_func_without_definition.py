@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from goabilint_rules.stack._abi import PackageView, port_contexts
+from goabilint_rules.stack._abi import BODYLESS_LINES, PackageView, port_contexts
 
 from goabilint import tables
 from goabilint.constraints import BuildContext
@@ -13,6 +13,8 @@ from goabilint.rule import Rule, Severity
 from goabilint.source import Package
 from goabilint.syntax import Node, ancestors, text
 
+# A package can only have a body-less function if one of its files has a
+# line that declares one, or assembly to supply one.
 RULE = Rule(
     code="STK003",
     name="bodyless-func-without-definition",
@@ -20,6 +22,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     since="0.1.0",
     tags=("assembly", "linkname", "build"),
+    needs=(BODYLESS_LINES, b"TEXT"),
     doc="""
     ## What it does
     Reports a Go function declared without a body when, for some target
@@ -72,6 +75,10 @@ RULE = Rule(
     checked. Files of an external `_test` package are not checked.
     Compiler intrinsics of the standard library (`runtime.getcallerpc`,
     `internal/abi.FuncPCABI0`, ...) are recognised from a fixed list.
+    Body-less declarations are found from the lines that start with `func`
+    and open no body, so that other files are never parsed; a declaration
+    written on one line whose parameters hold a non-empty struct or
+    interface literal (`func f(x interface{ M() })`) is not seen.
 
     ## References
     - [A Quick Guide to Go's Assembler](https://go.dev/doc/asm)
@@ -211,6 +218,8 @@ def check(package: Package, report: Reporter) -> None:
 def _linknamed(view: PackageView) -> set[str]:
     out = set()
     for f in view.files:
+        if b"go:linkname" not in f.data:
+            continue  # no directive to read: skip the parse
         for d in f.directives:
             if d.name in ("linkname", "linknamestd") and d.args:
                 out.add(d.args[0])

@@ -21,6 +21,7 @@ RULE = Rule(
     severity=Severity.ERROR,
     since="0.1.0",
     tags=("assembly", "stack", "build"),
+    needs=(b"go:nosplit", b"TEXT"),  # a nosplit Go function, or assembly
     doc="""
     ## What it does
     Reports a `//go:nosplit` Go function with a local variable (an array
