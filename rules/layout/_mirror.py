@@ -27,7 +27,7 @@ from pathlib import Path
 from goabilint_rules.layout._unsafe import arguments, strip, unsafe_call
 
 from goabilint import syntax
-from goabilint.constraints import GoVersion
+from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.source import GoFile
@@ -168,7 +168,9 @@ def find_mirrors(
         found[m.name] = m
     for m in _directive_mirrors(calc, files):
         found[m.name] = m  # an explicit statement wins
-    for name in calc.type_names():
+    # Only well-known names can be mirrors by name: look those up, rather
+    # than every type of the package (which reads every file).
+    for name in WELL_KNOWN:
         if name in found:
             continue
         m = _named_mirror(calc, name)
@@ -488,10 +490,22 @@ def _uses_in(
     return out
 
 
-def module_files(package_dir: Path, module_root: Path) -> list[GoFile]:
-    """The non-test Go files of the module's other packages (read once per
-    process; vendor, testdata and hidden directories are left out)."""
-    return [f for f in _module_files(module_root) if f.path.parent != package_dir]
+def module_files(package_dir: Path, module_root: Path, ctx: BuildContext) -> list[GoFile]:
+    """The non-test Go files of the module's other packages that ``ctx``
+    builds (read once per process; vendor, testdata and hidden directories
+    are left out)."""
+    by_dir = _built_module_files(module_root, ctx)
+    return [f for d, files in by_dir.items() if d != package_dir for f in files]
+
+
+@functools.lru_cache(maxsize=64)
+def _built_module_files(root: Path, ctx: BuildContext) -> dict[Path, list[GoFile]]:
+    # Every package of the module asks, once per context: filter once.
+    out: dict[Path, list[GoFile]] = {}
+    for f in _module_files(root):
+        if f.built_for(ctx):
+            out.setdefault(f.path.parent, []).append(f)
+    return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -697,6 +711,8 @@ def _names_match(names: list[str], real: str) -> bool:
 def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]:
     pulls: dict[str, str] = {}
     for f in files:
+        if b"go:linkname" not in f.data:
+            continue  # no directive to read: skip the parse
         for d in f.directives:
             if d.name == "linkname" and len(d.args) == 2 and _known_func(d.args[1]):
                 pulls[d.args[0]] = d.args[1]

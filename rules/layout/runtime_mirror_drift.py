@@ -190,16 +190,12 @@ def check(package: Package, report: Reporter) -> None:
         return  # a mirror is of no use without unsafe
     drifts: dict[tuple[str, int, str], _Drift] = {}
     path = import_path(package)
-    others = []
-    if (
-        package.module is not None
-        and path is not None
-        and any(b"unsafe" in f.data for f in package.go_files)
-    ):
-        others = module_files(package.directory, package.module.root)
+    module = package.module if path is not None else None
     for ctx in contexts(report):
         calc = Calculator.for_package(package, ctx, path)
-        built_others = [f for f in others if f.built_for(ctx)]
+        built_others = (
+            module_files(package.directory, module.root, ctx) if module is not None else []
+        )
         for mirror in find_mirrors(calc, calc.files, built_others):
             found = _check(calc, mirror, ctx.go, ctx.goarch, built_others)
             if found is None:

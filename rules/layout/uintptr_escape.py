@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -96,14 +98,14 @@ def check(package: Package, report: Reporter) -> None:
     path = import_path(package) or ""
     if path == EXEMPT[0] or path.startswith(EXEMPT[1]):
         return  # the runtime controls the collector itself
-    funcs = _package_functions(package)
+    funcs = _Functions(package.go_files)
     for file in package.go_files:
         if b"uintptr" not in file.data:
             continue
         for fn in file.query("[(function_declaration) (method_declaration) (func_literal)] @f", "f"):
             body = fn.child_by_field_name("body")
-            if body is None:
-                continue
+            if body is None or b"uintptr" not in (body.text or b""):
+                continue  # both patterns start from a uintptr(...) conversion here
             for conv, store in _round_trips(file, body):
                 line = store.value.start_point[0] + 1
                 report.in_file(file)(
@@ -264,17 +266,41 @@ def _same_statement(a: Node, b: Node) -> bool:
     return statement(a) == statement(b)
 
 
-def _package_functions(package: Package) -> dict[str, tuple[Node, GoFile]]:
-    out = {}
-    for f in package.go_files:
-        for d in f.decls:
-            if d.kind == "func":
-                out.setdefault(d.name, (d.node, f))
-    return out
+_FUNC_LINE = re.compile(rb"(?m)^func[ \t]+([^\s(\[]+)")
+
+
+class _Functions:
+    """The package's top-level functions by name. Which file declares a
+    name is read off the bytes (``func name`` starting a line) for every
+    file at once; only the file that declares a function asked about is
+    parsed. The first file in package order that declares it wins."""
+
+    def __init__(self, files: list[GoFile]):
+        self._files = files
+        self._where: dict[bytes, GoFile] | None = None
+        self._known: dict[str, tuple[Node, GoFile] | None] = {}
+
+    def get(self, name: str) -> tuple[Node, GoFile] | None:
+        if name not in self._known:
+            if self._where is None:
+                self._where = {}
+                for f in self._files:
+                    for m in _FUNC_LINE.finditer(f.data):
+                        self._where.setdefault(m.group(1), f)
+            f = self._where.get(name.encode())
+            self._known[name] = next(
+                (
+                    (d.node, f)
+                    for d in (f.decls if f is not None else ())
+                    if d.kind == "func" and d.name == name
+                ),
+                None,
+            )
+        return self._known[name]
 
 
 def _through_calls(
-    file: GoFile, body: Node, funcs: dict[str, tuple[Node, GoFile]]
+    file: GoFile, body: Node, funcs: _Functions
 ) -> Iterator[tuple[Node, Node, GoFile]]:
     """Conversions back to a pointer inside a package function that
     received a pointer-made uintptr from a call in ``body``."""
@@ -282,11 +308,11 @@ def _through_calls(
         if call.type != "call_expression":
             continue
         fn = call.child_by_field_name("function")
-        if fn is None or fn.type != "identifier" or text(fn) not in funcs:
+        if fn is None or fn.type != "identifier" or funcs.get(text(fn)) is None:
             continue
         if syntax.find_local_declaration(fn) is not None:
             continue
-        decl, callee_file = funcs[text(fn)]
+        decl, callee_file = funcs.get(text(fn))
         callee_body = decl.child_by_field_name("body")
         if callee_body is None:
             continue  # assembly or a pull: rule 4 allows it
