@@ -172,6 +172,10 @@ class SourceFile:
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
 
+# Lines that start a top-level declaration other than an import.
+_DECL_LINES = (b"\nfunc", b"\ntype", b"\nvar", b"\nconst")
+
+
 class GoFile(SourceFile):
     """A parsed Go source file."""
 
@@ -263,10 +267,26 @@ class GoFile(SourceFile):
                 out.append(Directive(c, name, tuple(fields[1:])))
         return out
 
+    def _header_root(self) -> Node:
+        """A tree that holds at least the package clause and the imports.
+
+        Imports come before every other declaration, so a file not parsed
+        yet is parsed only up to its first line starting with ``func``,
+        ``type``, ``var`` or ``const``; when that prefix does not parse
+        cleanly (the cut fell inside a comment, say) the whole file is."""
+        if self.parsed:
+            return self.root
+        ends = [i for i in map(self.data.find, _DECL_LINES) if i >= 0]
+        if not ends:
+            return self.root
+        data = self.data[: min(ends) + 1]
+        header = syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
+        return self.root if header.root_node.has_error else header.root_node
+
     @functools.cached_property
     def imports(self) -> list[Import]:
         out = []
-        for spec in self.query("(import_spec) @s", "s"):
+        for spec in syntax.captured("(import_spec) @s", self._header_root(), "s"):
             path_node = spec.child_by_field_name("path")
             path = syntax.string_value(path_node) if path_node is not None else None
             if path is None:

@@ -130,7 +130,13 @@ class Serving:
 @RULE.on_package
 def check(package: Package, report: Reporter) -> None:
     files = [f for f in package.go_files if not f.is_test]
-    imports = [(f, i) for f in files for i in f.imports if i.path in DEBUG_PACKAGES]
+    imports = [
+        (f, i)
+        for f in files
+        if any(f.imports_path(p) for p in DEBUG_PACKAGES)
+        for i in f.imports
+        if i.path in DEBUG_PACKAGES
+    ]
     if not imports:
         return  # nothing registers debug handlers on the default mux
 

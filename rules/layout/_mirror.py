@@ -171,7 +171,7 @@ def find_mirrors(
     # Only well-known names can be mirrors by name: look those up, rather
     # than every type of the package (which reads every file).
     for name in WELL_KNOWN:
-        if name in found:
+        if name in found or not _struct_spelled(files, name):
             continue
         m = _named_mirror(calc, name)
         if m is not None:
@@ -228,7 +228,11 @@ def _cast_mirrors(
 ) -> Iterator[Mirror]:
     """Structs that a mirror's pointer is converted to: ``(*V)(unsafe.Pointer(m))``
     with ``m`` a ``*M`` for a mirror ``M`` views the same runtime object."""
+    if not found:
+        return  # nothing to view
     for f in files:
+        if b"unsafe" not in f.data:
+            continue  # no unsafe.Pointer to convert through
         for call in f.query("(call_expression function: (parenthesized_expression) @fn) @c", "c"):
             fn = strip(call.child_by_field_name("function"))
             if (
@@ -665,6 +669,21 @@ def _type_spec_after(f: GoFile, line: int, comment_lines: set[int]) -> Node | No
         ):
             return spec
     return None
+
+
+def _struct_spelled(files: list[GoFile], name: str) -> bool:
+    """Whether some file's bytes may declare ``name`` as a struct type: a
+    cheap test before asking the calculator, which parses every file that
+    mentions the name (``slice`` is in many)."""
+    raw = name.encode()
+    pattern = _STRUCT_DECL.get(name)
+    if pattern is None:
+        pattern = re.compile(re.escape(raw) + rb"[ \t]+struct\b")
+        _STRUCT_DECL[name] = pattern
+    return any(raw in f.data and pattern.search(f.data) for f in files)
+
+
+_STRUCT_DECL: dict[str, re.Pattern[bytes]] = {}
 
 
 def _named_mirror(calc: Calculator, name: str) -> Mirror | None:

@@ -125,15 +125,17 @@ def check(package: Package, report: Reporter) -> None:
                 )
 
 
-def _own_statements(body: Node) -> Iterator[Node]:
-    """Nodes of ``body`` outside nested function literals."""
-    stack = list(reversed(body.named_children))
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_TYPES:
-            continue
-        yield n
-        stack.extend(reversed(n.named_children))
+def _own(body: Node, types: str) -> list[Node]:
+    """The nodes of the given types in ``body``, outside nested function
+    literals, in source order (``types`` as a query: ``[(a) (b)]``)."""
+    out = []
+    for n in syntax.captured(f"{types} @n", body, "n"):
+        p = n.parent
+        while p is not None and p != body and p.type not in FUNCTION_TYPES:
+            p = p.parent
+        if p == body:
+            out.append(n)
+    return out
 
 
 def from_pointer(file: GoFile, node: Node) -> bool:
@@ -165,7 +167,9 @@ def from_pointer(file: GoFile, node: Node) -> bool:
 
 def _stores(file: GoFile, body: Node) -> list[_Store]:
     out = []
-    for n in _own_statements(body):
+    for n in _own(body, "[(short_var_declaration) (assignment_statement) (var_spec)]"):
+        if b"uintptr" not in (n.text or b""):
+            continue  # from_pointer needs a uintptr(...) conversion
         if n.type in ("short_var_declaration", "assignment_statement"):
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             if (
@@ -211,8 +215,8 @@ def _items(node: Node | None) -> list[Node]:
 def _uses(file: GoFile, body: Node, store: _Store, after: int = 0) -> Iterator[Node]:
     """``unsafe.Pointer(...)`` conversions from byte ``after`` on that read
     the stored value."""
-    for n in _own_statements(body):
-        if n.type != "call_expression" or n.start_byte < after:
+    for n in _own(body, "(call_expression)"):
+        if n.start_byte < after:
             continue
         if not unsafe_call(file, n, "Pointer"):
             continue
@@ -304,9 +308,9 @@ def _through_calls(
 ) -> Iterator[tuple[Node, Node, GoFile]]:
     """Conversions back to a pointer inside a package function that
     received a pointer-made uintptr from a call in ``body``."""
-    for call in _own_statements(body):
-        if call.type != "call_expression":
-            continue
+    for call in _own(body, "(call_expression)"):
+        if b"uintptr" not in (call.text or b""):
+            continue  # no argument can be a pointer made into a uintptr
         fn = call.child_by_field_name("function")
         if fn is None or fn.type != "identifier" or funcs.get(text(fn)) is None:
             continue
