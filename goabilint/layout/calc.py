@@ -192,6 +192,13 @@ class _Found(NamedTuple):
 _NOTHING = _Found(None, None, None)
 
 
+_PREDECLARED = frozenset(
+    "any bool byte comparable complex64 complex128 error float32 float64 int int8"
+    " int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr"
+    " true false iota nil".split()
+)
+
+
 class _Declarations:
     """The package-level types, variables and constants of some files,
     read as names are asked for.
@@ -218,7 +225,19 @@ class _Declarations:
         hit = self._settled.get(name)
         if hit is None:
             needle = name.encode()
-            self._read([i for i in self._unread if needle in self._files[i].data])
+            if name in _PREDECLARED:
+                # Nearly every file mentions int or string, few declare one:
+                # read only files that spell a declaration of it (gofmt's
+                # tab in a group, or after the keyword).
+                spellings = [k + needle for k in (b"type ", b"var ", b"const ", b"\t")]
+                unread = [
+                    i
+                    for i in self._unread
+                    if any(sp in self._files[i].data for sp in spellings)
+                ]
+            else:
+                unread = [i for i in self._unread if needle in self._files[i].data]
+            self._read(unread)
             entry = self._found.get(name)
             hit = _Found(*(e[1] if e else None for e in entry)) if entry else _NOTHING
             self._settled[name] = hit
