@@ -176,10 +176,13 @@ class Rule:
         """Whether the prefilter lets through files with these contents."""
         if not self.needs:
             return True
+        strings = [n for n in self.needs if isinstance(n, bytes)]
+        searchers = [n for n in self.needs if not isinstance(n, bytes)]
         for data in contents:
-            for need in self.needs:
-                if need in data if isinstance(need, bytes) else need.search(data):
-                    return True
+            if any(map(data.__contains__, strings)):
+                return True
+            if any(s.search(data) for s in searchers):
+                return True
         return False
 
     @property

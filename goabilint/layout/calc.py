@@ -332,6 +332,11 @@ class Calculator:
             self._memo[key] = index
         return index
 
+    @property
+    def memo(self) -> dict | None:
+        """The package's memo (shared by every rule while it is analysed)."""
+        return self._memo
+
     def type_decl(self, name: str) -> tuple[Node, GoFile] | None:
         """The ``type_spec`` (or alias) declaring a package-level type."""
         return self._decls.lookup(name).type

@@ -171,7 +171,7 @@ def find_mirrors(
     # Only well-known names can be mirrors by name: look those up, rather
     # than every type of the package (which reads every file).
     for name in WELL_KNOWN:
-        if name in found or not _struct_spelled(files, name):
+        if name in found or not _struct_spelled(calc, files, name):
             continue
         m = _named_mirror(calc, name)
         if m is not None:
@@ -671,10 +671,22 @@ def _type_spec_after(f: GoFile, line: int, comment_lines: set[int]) -> Node | No
     return None
 
 
-def _struct_spelled(files: list[GoFile], name: str) -> bool:
+def _struct_spelled(calc: Calculator, files: list[GoFile], name: str) -> bool:
     """Whether some file's bytes may declare ``name`` as a struct type: a
     cheap test before asking the calculator, which parses every file that
-    mentions the name (``slice`` is in many)."""
+    mentions the name (``slice`` is in many). Answered once per set of
+    files, for every build context that builds the same ones."""
+    memo = calc.memo
+    key = ("struct-spelled", name, tuple(id(f) for f in files))
+    if memo is not None and key in memo:
+        return memo[key]
+    found = _spells_struct(files, name)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _spells_struct(files: list[GoFile], name: str) -> bool:
     raw = name.encode()
     pattern = _STRUCT_DECL.get(name)
     if pattern is None:
