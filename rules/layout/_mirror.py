@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -406,7 +406,7 @@ class _Liveness:
         name = text(name_node)
         if name in ("init", "main") or (name[:1].isupper() and self.public):
             return True
-        pool = self.files + (self.others if name[:1].isupper() else [])
+        pool = [*self.files, *self.others] if name[:1].isupper() else self.files
         needle = name.encode()
         for f in pool:
             if needle not in f.data:
@@ -492,6 +492,21 @@ def _uses_in(
             if text(key) in fields:
                 out.add(text(key))
     return out
+
+
+class LazyFiles:
+    """Files made by ``load`` the first time they are iterated: most
+    packages never look at the rest of their module (no mirror, or none
+    exported), and reading it costs a pass over every file."""
+
+    def __init__(self, load: Callable[[], list[GoFile]]):
+        self._load = load
+        self._files: list[GoFile] | None = None
+
+    def __iter__(self) -> Iterator[GoFile]:
+        if self._files is None:
+            self._files = self._load()
+        return iter(self._files)
 
 
 def module_files(package_dir: Path, module_root: Path, ctx: BuildContext) -> list[GoFile]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from goabilint_rules.layout._mirror import (
+    LazyFiles,
     Mirror,
     compare,
     find_mirrors,
@@ -193,8 +195,10 @@ def check(package: Package, report: Reporter) -> None:
     module = package.module if path is not None else None
     for ctx in contexts(report):
         calc = Calculator.for_package(package, ctx, path)
-        built_others = (
-            module_files(package.directory, module.root, ctx) if module is not None else []
+        built_others = LazyFiles(
+            functools.partial(module_files, package.directory, module.root, ctx)
+            if module is not None
+            else list
         )
         for mirror in find_mirrors(calc, calc.files, built_others):
             found = _check(calc, mirror, ctx.go, ctx.goarch, built_others)
