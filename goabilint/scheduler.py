@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # Below this many files a pool costs more than it saves.
 PARALLEL_MIN_FILES = 200
-BATCHES_PER_WORKER = 4
+BATCHES_PER_WORKER = 8
 
 # What forked workers inherit: set just before the pool starts.
 _worker_state: tuple[Registry, Cache | None] | None = None
@@ -80,19 +80,37 @@ def _can_fork() -> bool:
 
 
 def _batches(indices: list[int], jobs: Sequence[PackageJob], count: int) -> list[list[int]]:
-    """Split job indices into about ``count`` batches of similar file counts,
-    keeping neighbouring packages together."""
-    total = sum(len(jobs[i].files) for i in indices)
-    target = max(1, total // max(1, count))
+    """Split job indices into about ``count`` batches of similar size,
+    largest packages first.
+
+    A package is analysed whole by one worker, and a few packages of a big
+    tree (a runtime, generated code) cost more than hundreds of small ones:
+    handing them out first, and the small ones last, keeps every worker
+    busy to the end (longest processing time first). Size is the bytes of
+    the package's files.
+    """
+    weight = {i: _bytes(jobs[i]) for i in indices}
+    order = sorted(indices, key=lambda i: -weight[i])
+    target = max(1, sum(weight.values()) // max(1, count))
     batches: list[list[int]] = [[]]
     size = 0
-    for i in indices:
+    for i in order:
         if size >= target and batches[-1]:
             batches.append([])
             size = 0
         batches[-1].append(i)
-        size += len(jobs[i].files)
+        size += weight[i]
     return batches
+
+
+def _bytes(job: PackageJob) -> int:
+    total = 0
+    for path in job.files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            total += 1  # reported when the worker reads it
+    return max(1, total)
 
 
 def _run_pool(
