@@ -284,7 +284,7 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
             except (KeyError, TypeError, ValueError):
                 pass  # an entry of another shape is a miss
     out = check_package(pkg, job.settings, registry, job.reported())
-    out.notifications[:0] = notes
+    out.notifications[:0] = notes + header_notes(pkg, job)
     if key is not None and not any(n.level == "error" for n in out.notifications):
         cache.put(key, out.to_json())  # a run with faults is retried next time, not replayed
     return out
@@ -370,16 +370,27 @@ def load_package(
             pkg.go_files.append(GoFile(path, display, data))
         else:
             pkg.asm_files.append(AsmFile(path, display, data))
+    return pkg, _visible(notes, job)
+
+
+def header_notes(pkg: Package, job: PackageJob) -> list[Notification]:
+    """Malformed build constraints of the package's files: asked only when
+    the package is analysed (a cached result already holds them)."""
+    notes = []
     for f in [*pkg.go_files, *pkg.asm_files]:
         if f.constraint_error is not None:
             line, err = f.constraint_error
             msg = f"line {line}: malformed build constraint ({err}); treated as always built"
             notes.append(Notification("warning", msg, f.display))
-    if job.context:
-        # Context files are not reported on, and neither are their problems.
-        hidden = {display_path(p, job.cwd) for p in job.context}
-        notes = [n for n in notes if n.path not in hidden]
-    return pkg, notes
+    return _visible(notes, job)
+
+
+def _visible(notes: list[Notification], job: PackageJob) -> list[Notification]:
+    if not job.context:
+        return notes
+    # Context files are not reported on, and neither are their problems.
+    hidden = {display_path(p, job.cwd) for p in job.context}
+    return [n for n in notes if n.path not in hidden]
 
 
 def analyse_buffers(
@@ -396,7 +407,7 @@ def analyse_buffers(
     """
     pkg, notes = load_package(job, buffers, find_module)
     out = check_package(pkg, job.settings, registry, job.reported())
-    out.notifications[:0] = notes
+    out.notifications[:0] = notes + header_notes(pkg, job)
     return out
 
 

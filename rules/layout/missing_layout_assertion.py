@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from goabilint_rules.layout._mirror import Guard, find_guards, find_mirrors
 from goabilint_rules.layout._unsafe import hard_coded
 from goabilint_rules.layout.hard_coded_offset import pointer_arithmetic
@@ -89,12 +91,16 @@ def check(package: Package, report: Reporter) -> None:
     files = calc.files
     if not any(b"unsafe" in f.data for f in files):
         return
-    guards = find_guards(files)
-    guarded_types = _guarded_types(calc, guards)
-    guarded_consts = set().union(*(g.constants for g in guards)) if guards else set()
+    # The package's assertions, read only once something needs one (most
+    # packages have neither a mirror nor an offset constant).
+    guards = functools.cache(lambda: find_guards(files))
+    guarded_types = functools.cache(lambda: _guarded_types(calc, guards()))
+    guarded_consts = functools.cache(
+        lambda: set().union(*(g.constants for g in guards())) if guards() else set()
+    )
 
     for mirror in find_mirrors(calc, files):
-        if mirror.name in guarded_types:
+        if mirror.name in guarded_types():
             continue
         real = mirror.real or mirror.func or "a runtime type"
         if mirror.func is not None:
@@ -116,8 +122,8 @@ def check(package: Package, report: Reporter) -> None:
             if (
                 name is None
                 or text(offset) != name
-                or name in guarded_consts
                 or name in reported
+                or name in guarded_consts()
             ):
                 continue
             decl = calc.const_decl(name)
