@@ -5,7 +5,10 @@ The key hashes the bytes of every file of the package, its ``go.mod``, the
 effective settings, the working directory (findings carry paths relative to
 it), goabilint's version and a fingerprint of the installed rule code. Any
 change to one of them misses the cache, so a stale result is never served;
-touching one file re-analyses only its package. Entries are written to a
+touching one file re-analyses only its package. A package whose analysis
+read other packages of the module (``Package.used_module``) leaves a marker
+under that key and its result under a second key that adds the names,
+sizes and modification times of every Go file of the module. Entries are written to a
 temporary file and renamed into place, so concurrent runs sharing a cache
 directory see either a whole entry or none. Entries are JSON, never pickle:
 the cache usually lives inside the tree being analysed, and reading it must
@@ -32,7 +35,7 @@ __all__ = ["Cache", "code_fingerprint"]
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DEFAULT_DIR = ".goabilint_cache"
 
 

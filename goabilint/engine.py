@@ -273,11 +273,12 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     pkg, notes = load_package(job)
     key = None
     if cache is not None:
-        parts = _cache_parts(job, pkg)
-        if pkg.module is not None and _reads_module(pkg, job.settings, registry):
-            parts.append(module_fingerprint(pkg.module.root))
-        key = cache.key(parts)
+        key = cache.key(_cache_parts(job, pkg))
         hit = cache.get(key)
+        if isinstance(hit, dict) and hit.get("uses-module") and pkg.module is not None:
+            # The last analysis read other packages of the module: its
+            # result is stored under their state too.
+            hit = cache.get(_module_key(cache, key, pkg.module.root))
         if hit is not None:
             try:
                 return PackageResult.from_json(hit)
@@ -286,18 +287,17 @@ def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> Pac
     out = check_package(pkg, job.settings, registry, job.reported())
     out.notifications[:0] = notes + header_notes(pkg, job)
     if key is not None and not any(n.level == "error" for n in out.notifications):
-        cache.put(key, out.to_json())  # a run with faults is retried next time, not replayed
+        # A run with faults is retried next time, not replayed.
+        if pkg.used_module and pkg.module is not None:
+            cache.put(key, {"uses-module": True})
+            cache.put(_module_key(cache, key, pkg.module.root), out.to_json())
+        else:
+            cache.put(key, out.to_json())
     return out
 
 
-def _reads_module(pkg: Package, settings: Settings, registry: Registry) -> bool:
-    """Whether an enabled rule that reads the rest of the module would run
-    on this package (its prefilter passes)."""
-    data = [f.data for f in (*pkg.go_files, *pkg.asm_files)]
-    return any(
-        r.reads_module and r.may_fire(data)
-        for r in settings.enabled_rules(registry.rules)
-    )
+def _module_key(cache: Cache, key: str, root: Path) -> str:
+    return cache.key([key.encode(), module_fingerprint(root)])
 
 
 @functools.lru_cache(maxsize=16)

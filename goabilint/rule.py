@@ -156,9 +156,6 @@ class Rule:
     check_package: PackageCheck | None = None
     precision: str = "high"
     security_severity: float | None = None
-    # Whether the rule reads Go files of other packages of the module: the
-    # results cache must then change when any of them changes.
-    reads_module: bool = False
     origin: str = field(default="", compare=False)  # plugin that registered it
 
     def __post_init__(self) -> None:

@@ -486,3 +486,6 @@ class Package:
     # Work that several rules share while this package is analysed (e.g.
     # layout calculators); it goes away with the package.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # Set by a rule that read Go files of the module's other packages: the
+    # results cache then keys this package's result by those files too.
+    used_module: bool = field(default=False, repr=False, compare=False)

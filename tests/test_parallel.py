@@ -186,14 +186,21 @@ def test_cache_entries_are_json_not_pickle(tmp_path, monkeypatch):
 
 
 def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypatch):
-    # LAY003 reads mirrors' uses in other packages of the module, so a
-    # change there must miss the cache of a package that did not change.
+    # LAY003 reads how other packages of the module use a mirror, so a
+    # change there must miss the cache of a package with a mirror that did
+    # not change; a package with unsafe but no mirror reads nothing else
+    # and stays cached.
     tree = tmp_path / "mod"
-    (tree / "a").mkdir(parents=True)
-    (tree / "b").mkdir()
+    for d in ("a", "b", "c"):
+        (tree / d).mkdir(parents=True)
     (tree / "go.mod").write_text("module example.com/mod\n\ngo 1.22\n")
-    (tree / "a" / "a.go").write_text('package a\n\nimport "unsafe"\n\nvar P unsafe.Pointer\n')
+    (tree / "a" / "a.go").write_text(
+        'package a\n\nimport "unsafe"\n\n'
+        "type eface struct {\n\ttyp  unsafe.Pointer\n\tdata unsafe.Pointer\n}\n\n"
+        "func Data(x any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&x)).data }\n"
+    )
     (tree / "b" / "b.go").write_text("package b\n\nvar X = 1\n")
+    (tree / "c" / "c.go").write_text('package c\n\nimport "unsafe"\n\nvar P unsafe.Pointer\n')
     cache = Cache(tmp_path / "cache", "fp")
     monkeypatch.chdir(tree)
     select = {"isolated": True, "overrides": {"select": ("LAY003",)}}
@@ -213,3 +220,6 @@ def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypa
     os.utime(tree / "b" / "b.go", ns=(1, 1))
     engine.run(["."], select, cache=cache)
     assert sorted(checked) == ["a", "b"]
+    checked.clear()
+    engine.run(["."], select, cache=cache)
+    assert checked == []  # the new state of the module is cached too

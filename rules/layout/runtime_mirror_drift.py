@@ -21,7 +21,7 @@ from goabilint.context import Reporter, format_versions
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import ARCHES, Calculator, Unknown, import_path
 from goabilint.rule import Rule, Severity
-from goabilint.source import Package
+from goabilint.source import GoFile, Package
 from goabilint.syntax import Node
 
 RULE = Rule(
@@ -34,7 +34,6 @@ RULE = Rule(
     # A drifted mirror reads or writes the wrong bytes of runtime memory.
     security_severity=7.0,
     needs=(b"unsafe",),
-    reads_module=True,  # mirrors are read from other packages of the module
     doc="""
     ## What it does
     Compares each struct that mirrors a runtime or standard-library type
@@ -193,13 +192,16 @@ def check(package: Package, report: Reporter) -> None:
     drifts: dict[tuple[str, int, str], _Drift] = {}
     path = import_path(package)
     module = package.module if path is not None else None
+
+    def others(ctx: BuildContext) -> list[GoFile]:
+        if module is None:
+            return []
+        package.used_module = True  # the result now depends on those files
+        return module_files(package.directory, module.root, ctx)
+
     for ctx in contexts(report):
         calc = Calculator.for_package(package, ctx, path)
-        built_others = LazyFiles(
-            functools.partial(module_files, package.directory, module.root, ctx)
-            if module is not None
-            else list
-        )
+        built_others = LazyFiles(functools.partial(others, ctx))
         for mirror in find_mirrors(calc, calc.files, built_others):
             found = _check(calc, mirror, ctx.go, ctx.goarch, built_others)
             if found is None:
