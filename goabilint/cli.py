@@ -26,7 +26,16 @@ from goabilint.rule import Severity
 log = logging.getLogger("goabilint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rules", "explain", "merge", "tables", "lsp", "new-rule", "upgrade")
+COMMANDS = (
+    "check",
+    "rules",
+    "explain",
+    "merge",
+    "tables",
+    "lsp",
+    "new-rule",
+    "upgrade",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,23 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
         prog="goabilint",
         description="Find Go code that breaks when the Go toolchain changes.",
     )
-    parser.add_argument("--version", action="version", version=f"goabilint {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"goabilint {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="analyse Go files and directories (default)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     out = check.add_argument_group("output")
     out.add_argument("--format", choices=FORMATS, default="text")
-    out.add_argument("--output", "-o", metavar="FILE", help="write results to FILE atomically")
+    out.add_argument(
+        "--output", "-o", metavar="FILE", help="write results to FILE atomically"
+    )
     out.add_argument(
         "--fail-on",
         choices=("error", "warning", "note", "never"),
         default="warning",
         help="lowest severity that makes the exit status 1 (default: warning)",
     )
-    out.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    out.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings"
+    )
     out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    out.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    out.add_argument(
+        "--sarif-category", metavar="ID", help="SARIF automationDetails.id"
+    )
     out.add_argument(
         "--sarif-suppressions",
         action="store_true",
@@ -78,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the working directory)",
     )
     sel = check.add_argument_group("rule selection")
-    sel.add_argument("--select", type=_csv, metavar="CODES", help="replace the selected rules")
+    sel.add_argument(
+        "--select", type=_csv, metavar="CODES", help="replace the selected rules"
+    )
     sel.add_argument("--extend-select", type=_csv, metavar="CODES", default=None)
     sel.add_argument("--ignore", type=_csv, metavar="CODES", default=None)
     sel.add_argument(
@@ -88,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn rules off for matching files (repeatable)",
     )
     sel.add_argument(
-        "--severity", action="append", metavar="CODE=LEVEL", help="override a rule's severity"
+        "--severity",
+        action="append",
+        metavar="CODE=LEVEL",
+        help="override a rule's severity",
     )
     sel.add_argument("--exclude", type=_csv, metavar="GLOBS", default=None)
     tgt = check.add_argument_group("targets")
@@ -108,13 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
     tgt.add_argument("--goarch", type=_csv, metavar="LIST")
     tgt.add_argument("--tags", type=_csv, metavar="LIST", help="custom build tags")
     check.add_argument(
-        "--max-file-size", type=int, metavar="BYTES", help="skip larger files (default 8 MiB)"
+        "--max-file-size",
+        type=int,
+        metavar="BYTES",
+        help="skip larger files (default 8 MiB)",
     )
     perf = check.add_argument_group("performance")
     perf.add_argument(
-        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU)"
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per CPU)",
     )
-    perf.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    perf.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache"
+    )
     perf.add_argument(
         "--cache-dir",
         type=Path,
@@ -125,10 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--shard", metavar="I/N", help="analyse only shard I of N (split by package)"
     )
     cfg = check.add_argument_group("configuration")
-    cfg.add_argument("--config", metavar="FILE", type=Path, help="use this configuration file only")
-    cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    cfg.add_argument(
+        "--config", metavar="FILE", type=Path, help="use this configuration file only"
+    )
+    cfg.add_argument(
+        "--isolated", action="store_true", help="ignore all configuration files"
+    )
     for p in (check, parser):
-        p.add_argument("-v", "--verbose", action="count", default=0, help="-v info, -vv debug")
+        p.add_argument(
+            "-v", "--verbose", action="count", default=0, help="-v info, -vv debug"
+        )
         p.add_argument("-q", "--quiet", action="store_true", help="print findings only")
 
     rules = sub.add_parser("rules", help="list every rule")
@@ -140,19 +177,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --format markdown: write one page per rule and an index to DIR",
     )
 
-    merge = sub.add_parser("merge", help="combine JSON or SARIF outputs of sharded runs")
+    merge = sub.add_parser(
+        "merge", help="combine JSON or SARIF outputs of sharded runs"
+    )
     merge.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    merge.add_argument("--output", "-o", metavar="FILE", help="write the result atomically")
+    merge.add_argument(
+        "--output", "-o", metavar="FILE", help="write the result atomically"
+    )
 
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="CODE|NAME")
 
     sub.add_parser("lsp", help="run the language server on stdin and stdout")
 
-    new_rule = sub.add_parser("new-rule", help="scaffold a rule in a goabilint checkout")
+    new_rule = sub.add_parser(
+        "new-rule", help="scaffold a rule in a goabilint checkout"
+    )
     new_rule.add_argument("--family", required=True, metavar="PREFIX", help="e.g. LNK")
     new_rule.add_argument("--name", required=True, metavar="NAME", help="kebab-case")
-    new_rule.add_argument("--title", help="one line, lower-case (default: from the name)")
+    new_rule.add_argument(
+        "--title", help="one line, lower-case (default: from the name)"
+    )
     new_rule.add_argument(
         "--severity", choices=("error", "warning", "note"), default="warning"
     )
@@ -186,7 +231,15 @@ def _overrides(args: argparse.Namespace, rules: Sequence[Any]) -> dict[str, Any]
     from goabilint.config import parse_table
 
     table: dict[str, Any] = {}
-    for key in ("select", "extend_select", "ignore", "exclude", "goos", "goarch", "tags"):
+    for key in (
+        "select",
+        "extend_select",
+        "ignore",
+        "exclude",
+        "goos",
+        "goarch",
+        "tags",
+    ):
         value = getattr(args, key)
         if value is not None:
             table[key.replace("_", "-")] = value
@@ -210,15 +263,21 @@ def _overrides(args: argparse.Namespace, rules: Sequence[Any]) -> dict[str, Any]
                 raise ConfigError(f"--severity {item!r}: expected CODE=LEVEL")
             sev[code] = level
         table["severity"] = sev
-    return parse_table(table, rules, where=lambda key: f"--{key}" if key else "command line")
+    return parse_table(
+        table, rules, where=lambda key: f"--{key}" if key else "command line"
+    )
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    level = (
+        logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    )
     if quiet:
         level = logging.ERROR
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter(sys.stderr.isatty() and not os.environ.get("NO_COLOR")))
+    handler.setFormatter(
+        _Formatter(sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
+    )
     root = logging.getLogger("goabilint")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -261,9 +320,13 @@ def _cache(args: argparse.Namespace, registry: Any) -> Any:
 
     if args.no_cache:
         return None
-    directory = args.cache_dir or Path(os.environ.get("GOABILINT_CACHE_DIR") or DEFAULT_DIR)
-    modules = {type(p).__module__ if not hasattr(p, "__name__") else p.__name__
-               for p in registry.manager.get_plugins()}
+    directory = args.cache_dir or Path(
+        os.environ.get("GOABILINT_CACHE_DIR") or DEFAULT_DIR
+    )
+    modules = {
+        type(p).__module__ if not hasattr(p, "__name__") else p.__name__
+        for p in registry.manager.get_plugins()
+    }
     return Cache(directory.absolute(), code_fingerprint(modules))
 
 
@@ -320,7 +383,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for n in result.notifications:
         where = f"{n.path}: " if n.path else ""
         logging.getLogger("goabilint").log(
-            logging.ERROR if n.level == "error" else logging.WARNING if n.level == "warning" else logging.INFO,
+            logging.ERROR
+            if n.level == "error"
+            else logging.WARNING
+            if n.level == "warning"
+            else logging.INFO,
             "%s%s",
             where,
             n.message,
@@ -359,7 +426,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.exit_zero or args.fail_on == "never":
         return EXIT_OK
     threshold = Severity.parse(args.fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+    return (
+        EXIT_FINDINGS
+        if any(f.severity >= threshold for f in result.findings)
+        else EXIT_OK
+    )
 
 
 def _write_output(path: str, text: str) -> None:
@@ -400,14 +471,20 @@ def cmd_rules(args: argparse.Namespace) -> int:
         try:
             written = docs.write_pages(rules, args.output_dir)
         except OSError as e:
-            raise ConfigError(f"{args.output_dir}: cannot write: {e.strerror or e}") from None
+            raise ConfigError(
+                f"{args.output_dir}: cannot write: {e.strerror or e}"
+            ) from None
         log.info("wrote %d pages to %s", len(written), args.output_dir)
         return EXIT_OK
     width = max((len(r.name) for r in rules), default=4)
-    sys.stdout.write(f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'DEFAULT':<7} TITLE\n")
+    sys.stdout.write(
+        f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'DEFAULT':<7} TITLE\n"
+    )
     for r in rules:
         on = "on" if r.default_enabled else "off"
-        sys.stdout.write(f"{r.code:<7} {r.name:<{width}} {str(r.severity):<8} {on:<7} {r.title}\n")
+        sys.stdout.write(
+            f"{r.code:<7} {r.name:<{width}} {str(r.severity):<8} {on:<7} {r.title}\n"
+        )
     return EXIT_OK
 
 
@@ -520,6 +597,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except Exception as e:  # noqa: BLE001 - the last line of defence
-        log.error("internal error: %s: %s (run with -vv for a traceback)", type(e).__name__, e)
+        log.error(
+            "internal error: %s: %s (run with -vv for a traceback)", type(e).__name__, e
+        )
         log.debug("traceback", exc_info=True)
         return EXIT_ERROR

@@ -65,7 +65,8 @@ class GoRange:
         if self.low.major != self.high.major:
             return (self.low, self.high)
         return tuple(
-            GoVersion(self.low.major, m) for m in range(self.low.minor, self.high.minor + 1)
+            GoVersion(self.low.major, m)
+            for m in range(self.low.minor, self.high.minor + 1)
         )
 
     def __str__(self) -> str:
@@ -207,7 +208,11 @@ def find_config(
             found = dotfile
             break
         pyproject = d / "pyproject.toml"
-        if _is_file(pyproject) and _inside(pyproject, within) and _has_tool_table(pyproject):
+        if (
+            _is_file(pyproject)
+            and _inside(pyproject, within)
+            and _has_tool_table(pyproject)
+        ):
             found = pyproject
             break
     for d in visited:
@@ -277,7 +282,9 @@ def parse_table(
         kind = _KEYS.get(key)
         if kind is None:
             known = ", ".join(sorted(_KEYS))
-            raise ConfigError(f"{where(key)}: unknown key {key!r} (known keys: {known})")
+            raise ConfigError(
+                f"{where(key)}: unknown key {key!r} (known keys: {known})"
+            )
         try:
             out[key.replace("-", "_")] = _convert(kind, value, rules)
         except (TypeError, ValueError) as e:
@@ -288,7 +295,7 @@ def parse_table(
 def _convert(kind: str, value: Any, rules: Sequence[Rule]) -> Any:
     if kind == "go":
         if not isinstance(value, str):
-            raise TypeError("expected a string such as \"1.23\" or \"1.21..1.27\"")
+            raise TypeError('expected a string such as "1.23" or "1.21..1.27"')
         return GoRange.parse(value)
     if kind == "size":
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -302,7 +309,7 @@ def _convert(kind: str, value: Any, rules: Sequence[Rule]) -> Any:
         )
     if kind == "severity":
         if not isinstance(value, Mapping):
-            raise TypeError("expected a table of rule selector = \"error|warning|note\"")
+            raise TypeError('expected a table of rule selector = "error|warning|note"')
         pairs = []
         for sel, sev in value.items():
             tuple(_selectors([sel], rules))  # raises for an unknown rule
@@ -404,7 +411,13 @@ class ConfigResolver:
     def _apply_overrides(self, base: Settings) -> Settings:
         values = dict(self.overrides)
         # Command-line lists extend what the file says, except --select.
-        for key in ("extend_select", "ignore", "exclude", "per_file_ignores", "severity"):
+        for key in (
+            "extend_select",
+            "ignore",
+            "exclude",
+            "per_file_ignores",
+            "severity",
+        ):
             if key in values:
                 values[key] = tuple(getattr(base, key)) + tuple(values[key])
         return replace(base, **values)

@@ -112,7 +112,9 @@ class Reporter:
         file = self._require_file()
         if isinstance(file, GoFile) and file.in_broken(node.start_byte, node.end_byte):
             return  # never report from a subtree tree-sitter could not parse
-        rel = tuple((self._location(file, n.start_byte, n.end_byte), m) for n, m in related)
+        rel = tuple(
+            (self._location(file, n.start_byte, n.end_byte), m) for n, m in related
+        )
         loc = self._location(file, node.start_byte, node.end_byte)
         changes = tuple((self._location(file, *_span(w)), new) for w, new in edits)
         self._add(loc, message, fix, rel, versions, changes)
@@ -143,7 +145,9 @@ class Reporter:
 
     def _require_file(self) -> SourceFile:
         if self.file is None:
-            raise RuntimeError("package-level rules report through report.in_file(file)")
+            raise RuntimeError(
+                "package-level rules report through report.in_file(file)"
+            )
         return self.file
 
     def _add(
@@ -157,7 +161,16 @@ class Reporter:
     ) -> None:
         vs = tuple(sorted({str(v) for v in versions}, key=GoVersion.parse))
         self._sink.append(
-            Finding(self.rule.code, self.severity, message, loc, fix, related, vs, edits=edits)
+            Finding(
+                self.rule.code,
+                self.severity,
+                message,
+                loc,
+                fix,
+                related,
+                vs,
+                edits=edits,
+            )
         )
 
     @staticmethod

@@ -106,7 +106,9 @@ def run(
             planned - started,
         )
         results = scheduler.execute(job_list, registry, cache, jobs)
-        log.info("analysed in %.2fs with %d job(s)", time.perf_counter() - planned, jobs)
+        log.info(
+            "analysed in %.2fs with %d job(s)", time.perf_counter() - planned, jobs
+        )
     finally:
         registry.manager.unregister(dispatcher)
 
@@ -225,13 +227,18 @@ def plan(
         by_dir[f.parent].append(f)
     jobs = []
     for directory in sorted(by_dir):
-        if shard is not None and shard_of(display_path(directory, cwd), shard[1]) != shard[0]:
+        if (
+            shard is not None
+            and shard_of(display_path(directory, cwd), shard[1]) != shard[0]
+        ):
             continue
         settings = resolver.for_directory(directory)
         files = tuple(by_dir[directory])
         context: tuple[Path, ...] = ()
         if directory in named_only:
-            context = tuple(f for f in package_files(directory, excluded) if f not in files)
+            context = tuple(
+                f for f in package_files(directory, excluded) if f not in files
+            )
         jobs.append(PackageJob(directory, files, settings, cwd, context))
     return jobs, notes
 
@@ -268,7 +275,9 @@ def targets_for(settings: Settings, package: Package) -> Targets:
     return Targets(versions, platforms, frozenset(settings.tags), package.module)
 
 
-def analyse_job(job: PackageJob, registry: Registry, cache: Cache | None) -> PackageResult:
+def analyse_job(
+    job: PackageJob, registry: Registry, cache: Cache | None
+) -> PackageResult:
     """Load one directory's files, then answer from the cache or check them."""
     pkg, notes = load_package(job)
     key = None
@@ -307,7 +316,9 @@ def module_fingerprint(root: Path) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith((".", "_")) and d not in ("vendor", "testdata")
+            d
+            for d in dirnames
+            if not d.startswith((".", "_")) and d not in ("vendor", "testdata")
         )
         for name in sorted(filenames):
             if name.endswith(".go"):
@@ -315,8 +326,11 @@ def module_fingerprint(root: Path) -> bytes:
                     st = os.stat(os.path.join(dirpath, name))
                 except OSError:
                     continue
-                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode(
-                    "utf-8", "surrogateescape"))
+                h.update(
+                    f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode(
+                        "utf-8", "surrogateescape"
+                    )
+                )
     return h.digest()
 
 
@@ -346,7 +360,9 @@ def load_package(
     notes: list[Notification] = []
     settings = job.settings
     directory = job.directory
-    pkg = Package(directory, display_path(directory, job.cwd), module=find_module(directory))
+    pkg = Package(
+        directory, display_path(directory, job.cwd), module=find_module(directory)
+    )
     if pkg.module is not None:
         for err in pkg.module.errors:
             notes.append(Notification("warning", err))
@@ -364,7 +380,9 @@ def load_package(
             )
             continue
         except OSError as e:
-            notes.append(Notification("error", f"cannot read: {e.strerror or e}", display))
+            notes.append(
+                Notification("error", f"cannot read: {e.strerror or e}", display)
+            )
             continue
         if path.suffix == ".go":
             pkg.go_files.append(GoFile(path, display, data))
@@ -425,7 +443,9 @@ def check_package(
     """
     out = PackageResult()
     reported = [
-        f for f in [*pkg.go_files, *pkg.asm_files] if report is None or f.display in report
+        f
+        for f in [*pkg.go_files, *pkg.asm_files]
+        if report is None or f.display in report
     ]
     shown = {f.display for f in reported}
     out.files = len(reported)
@@ -446,16 +466,34 @@ def check_package(
     raw: list[Finding] = []
     for gf in pkg.go_files:
         if gf.display in shown:
-            raw += _call(hook.goabilint_check_go_file, out, gf.display,
-                         file=gf, enabled=enabled_by_file[gf.display], targets=targets)
+            raw += _call(
+                hook.goabilint_check_go_file,
+                out,
+                gf.display,
+                file=gf,
+                enabled=enabled_by_file[gf.display],
+                targets=targets,
+            )
     for af in pkg.asm_files:
         if af.display in shown:
-            raw += _call(hook.goabilint_check_asm_file, out, af.display,
-                         file=af, enabled=enabled_by_file[af.display], targets=targets)
+            raw += _call(
+                hook.goabilint_check_asm_file,
+                out,
+                af.display,
+                file=af,
+                enabled=enabled_by_file[af.display],
+                targets=targets,
+            )
     if pkg.go_files or pkg.asm_files:
         package_enabled = frozenset().union(*enabled_by_file.values())
-        raw += _call(hook.goabilint_check_package, out, pkg.display,
-                     package=pkg, enabled=package_enabled, targets=targets)
+        raw += _call(
+            hook.goabilint_check_package,
+            out,
+            pkg.display,
+            package=pkg,
+            enabled=package_enabled,
+            targets=targets,
+        )
 
     # Only files some rule parsed can be known to be partly unparseable.
     for gf in pkg.go_files:
@@ -481,7 +519,9 @@ def check_package(
     resolve = registry.find
     for display, f in files_by_display.items():
         enabled = enabled_by_file[display]
-        kept, suppressed, meta = apply_suppressions(f, per_file.get(display, []), enabled, resolve)
+        kept, suppressed, meta = apply_suppressions(
+            f, per_file.get(display, []), enabled, resolve
+        )
         # An unused suppression in an unparsed part proves nothing: findings
         # there were dropped.
         meta = [m for m in meta if m.code in enabled and not _in_broken(f, m)]
@@ -524,7 +564,9 @@ def _call(hook, out: PackageResult, where: str, **kwargs) -> list[Finding]:
             out.notifications += impl.plugin.take_notifications()
         if not _are_findings(res):
             msg = f"{impl.plugin_name} returned {type(res).__name__}, not a list of findings"
-            out.notifications.append(Notification("error", msg, where, impl.plugin_name))
+            out.notifications.append(
+                Notification("error", msg, where, impl.plugin_name)
+            )
             continue  # nothing it returned can be trusted
         found += res or []
     return found
@@ -533,12 +575,16 @@ def _call(hook, out: PackageResult, where: str, **kwargs) -> list[Finding]:
 def _are_findings(res: object) -> bool:
     return res is None or (
         isinstance(res, list | tuple)
-        and all(isinstance(f, Finding) and isinstance(f.location, Location) for f in res)
+        and all(
+            isinstance(f, Finding) and isinstance(f.location, Location) for f in res
+        )
     )
 
 
 def _crash(who: str, where: str, e: BaseException) -> Notification:
-    log.debug("%s failed on %s:\n%s", who, where, "".join(traceback.format_exception(e)))
+    log.debug(
+        "%s failed on %s:\n%s", who, where, "".join(traceback.format_exception(e))
+    )
     return Notification("error", f"{who} crashed: {type(e).__name__}: {e}", where, who)
 
 
@@ -590,8 +636,15 @@ class Dispatcher:
         notes, self._notes = self._notes, []
         return notes
 
-    def _run(self, attr: str, subject, display: str, enabled, targets: Targets,
-             data: Sequence[bytes]) -> list[Finding]:
+    def _run(
+        self,
+        attr: str,
+        subject,
+        display: str,
+        enabled,
+        targets: Targets,
+        data: Sequence[bytes],
+    ) -> list[Finding]:
         sink: list[Finding] = []
         for rule in self.rules:
             check = getattr(rule, attr)
@@ -614,15 +667,23 @@ class Dispatcher:
         return self._run("check_go", file, file.display, enabled, targets, (file.data,))
 
     @hookimpl
-    def goabilint_check_asm_file(self, file: AsmFile, enabled, targets) -> list[Finding]:
-        return self._run("check_asm", file, file.display, enabled, targets, (file.data,))
+    def goabilint_check_asm_file(
+        self, file: AsmFile, enabled, targets
+    ) -> list[Finding]:
+        return self._run(
+            "check_asm", file, file.display, enabled, targets, (file.data,)
+        )
 
     @hookimpl
-    def goabilint_check_package(self, package: Package, enabled, targets) -> list[Finding]:
+    def goabilint_check_package(
+        self, package: Package, enabled, targets
+    ) -> list[Finding]:
         # A package rule's prefilter passes when any file of the package
         # holds one of its byte strings.
         data = [f.data for f in (*package.go_files, *package.asm_files)]
-        return self._run("check_package", package, package.display, enabled, targets, data)
+        return self._run(
+            "check_package", package, package.display, enabled, targets, data
+        )
 
 
 def severity_at_least(findings: Sequence[Finding], level: Severity) -> int:

@@ -65,7 +65,9 @@ def find_go_mod(directory: Path) -> GoMod | None:
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             continue
         except OSError as e:  # say so rather than guess the Go version silently
-            err = f"{candidate}: cannot read: {e.strerror or e}; its go line is not known"
+            err = (
+                f"{candidate}: cannot read: {e.strerror or e}; its go line is not known"
+            )
             return GoMod(candidate, None, None, None, (err,))
         return parse_go_mod(candidate, data)
     return None

@@ -59,14 +59,23 @@ def merge_sarif(docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     results = []
     for r in (res for each in runs for res in each.get("results", [])):
         if r["ruleId"] not in index:
-            raise ConfigError(f"rule {r['ruleId']} is missing from the first file's rules")
+            raise ConfigError(
+                f"rule {r['ruleId']} is missing from the first file's rules"
+            )
         results.append({**r, "ruleIndex": index[r["ruleId"]]})
     run["results"] = sorted(results, key=_result_key)
 
-    notes = [n for each in runs for inv in each.get("invocations", [])
-             for n in inv.get("toolExecutionNotifications", [])]
-    ok = all(inv.get("executionSuccessful", True)
-             for each in runs for inv in each.get("invocations", []))
+    notes = [
+        n
+        for each in runs
+        for inv in each.get("invocations", [])
+        for n in inv.get("toolExecutionNotifications", [])
+    ]
+    ok = all(
+        inv.get("executionSuccessful", True)
+        for each in runs
+        for inv in each.get("invocations", [])
+    )
     invocation: dict[str, Any] = {"executionSuccessful": ok}
     if notes:
         invocation["toolExecutionNotifications"] = notes
@@ -93,11 +102,15 @@ def merge_documents(texts: Sequence[str], names: Sequence[str]) -> str:
             docs.append(json.loads(text))
         except json.JSONDecodeError as e:
             raise ConfigError(f"{name}: not JSON: {e}") from None
-    kinds = {"sarif" if "runs" in d else "json" if "findings" in d else "?" for d in docs}
+    kinds = {
+        "sarif" if "runs" in d else "json" if "findings" in d else "?" for d in docs
+    }
     if kinds == {"sarif"}:
         merged = merge_sarif(docs)
     elif kinds == {"json"}:
         merged = merge_json(docs)
     else:
-        raise ConfigError("merge takes goabilint JSON or SARIF outputs, all of one kind")
+        raise ConfigError(
+            "merge takes goabilint JSON or SARIF outputs, all of one kind"
+        )
     return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"

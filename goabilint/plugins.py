@@ -75,7 +75,9 @@ def load_registry(extra_plugins: Sequence[object] = ()) -> Registry:
         try:
             plugin = ep.load()
         except Exception as e:  # a broken plugin must name itself, not crash us
-            raise ConfigError(f"plugin {label} failed to load: {type(e).__name__}: {e}") from e
+            raise ConfigError(
+                f"plugin {label} failed to load: {type(e).__name__}: {e}"
+            ) from e
         if pm.is_registered(plugin):
             continue
         pm.register(plugin, name=label)

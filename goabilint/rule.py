@@ -164,9 +164,13 @@ class Rule:
         if not NAME_RE.match(self.name):
             raise ValueError(f"rule name {self.name!r} is not kebab-case")
         if self.precision not in PRECISIONS:
-            raise ValueError(f"rule precision {self.precision!r} is not one of {PRECISIONS}")
+            raise ValueError(
+                f"rule precision {self.precision!r} is not one of {PRECISIONS}"
+            )
         if self.security_severity is not None and not 0 < self.security_severity <= 10:
-            raise ValueError(f"security severity {self.security_severity} is not in 0.1-10.0")
+            raise ValueError(
+                f"security severity {self.security_severity} is not in 0.1-10.0"
+            )
         self.doc = _dedent_doc(self.doc)
 
     def may_fire(self, contents: Iterable[bytes]) -> bool:

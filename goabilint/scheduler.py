@@ -68,7 +68,9 @@ def execute(
             # A broken pool fails every pending task, so the culprit is
             # unknown: give each unfinished package a process of its own.
             retry = [i for batch in unfinished for i in batch]
-            log.warning("a worker process died; retrying %d packages one by one", len(retry))
+            log.warning(
+                "a worker process died; retrying %d packages one by one", len(retry)
+            )
             _run_isolated(retry, jobs, workers, results)
         return [results[i] for i in range(len(jobs))]
     finally:
@@ -79,7 +81,9 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _batches(indices: list[int], jobs: Sequence[PackageJob], count: int) -> list[list[int]]:
+def _batches(
+    indices: list[int], jobs: Sequence[PackageJob], count: int
+) -> list[list[int]]:
     """Split job indices into about ``count`` batches of similar size,
     largest packages first.
 
@@ -122,7 +126,9 @@ def _run_pool(
     """Run batches in a fresh pool; return the batches a dead worker left undone."""
     ctx = multiprocessing.get_context("fork")
     pool = cf.ProcessPoolExecutor(
-        max_workers=min(workers, len(batches)), mp_context=ctx, initializer=_ignore_sigint
+        max_workers=min(workers, len(batches)),
+        mp_context=ctx,
+        initializer=_ignore_sigint,
     )
     unfinished: list[list[int]] = []
     try:
@@ -157,7 +163,9 @@ def _run_isolated(
             while pending and len(running) < workers:
                 i = pending.pop(0)
                 receiver, sender = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_work_one, args=(jobs[i], sender), daemon=True)
+                proc = ctx.Process(
+                    target=_work_one, args=(jobs[i], sender), daemon=True
+                )
                 proc.start()
                 sender.close()
                 running.append((i, proc, receiver))

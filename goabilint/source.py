@@ -345,9 +345,15 @@ class GoFile(SourceFile):
         """
         if node.type in ("selector_expression", "qualified_type"):
             if node.type == "selector_expression":
-                pkg, sel = node.child_by_field_name("operand"), node.child_by_field_name("field")
+                pkg, sel = (
+                    node.child_by_field_name("operand"),
+                    node.child_by_field_name("field"),
+                )
             else:
-                pkg, sel = node.child_by_field_name("package"), node.child_by_field_name("name")
+                pkg, sel = (
+                    node.child_by_field_name("package"),
+                    node.child_by_field_name("name"),
+                )
             if pkg is None or sel is None or text(sel) != member:
                 return False
             if pkg.type not in ("identifier", "package_identifier"):
@@ -369,7 +375,12 @@ class GoFile(SourceFile):
                 out.append(Decl("func", text(c.child_by_field_name("name")), c))
             elif t == "method_declaration":
                 out.append(
-                    Decl("method", text(c.child_by_field_name("name")), c, receiver_type(c))
+                    Decl(
+                        "method",
+                        text(c.child_by_field_name("name")),
+                        c,
+                        receiver_type(c),
+                    )
                 )
             elif t in ("type_declaration", "var_declaration", "const_declaration"):
                 kind = t.split("_")[0]
@@ -403,8 +414,16 @@ def receiver_type(method: Node) -> str | None:
         return None
     for p in recv.named_children:
         t = p.child_by_field_name("type")
-        while t is not None and t.type in ("pointer_type", "generic_type", "parenthesized_type"):
-            t = t.named_children[0] if t.type != "generic_type" else t.child_by_field_name("type")
+        while t is not None and t.type in (
+            "pointer_type",
+            "generic_type",
+            "parenthesized_type",
+        ):
+            t = (
+                t.named_children[0]
+                if t.type != "generic_type"
+                else t.child_by_field_name("type")
+            )
         if t is not None:
             return text(t)
     return None
@@ -430,9 +449,7 @@ def default_import_name(path: str) -> str:
     return last.replace("-", "_").replace(".", "_")
 
 
-_TEXT_RE = re.compile(
-    r"^\s*TEXT\s+(?P<sym>[^\s,(]*)\(SB\)\s*(?:,\s*(?P<rest>.*))?$"
-)
+_TEXT_RE = re.compile(r"^\s*TEXT\s+(?P<sym>[^\s,(]*)\(SB\)\s*(?:,\s*(?P<rest>.*))?$")
 
 
 @dataclass(frozen=True)

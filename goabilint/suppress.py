@@ -74,7 +74,9 @@ def _comments(file: SourceFile) -> Iterable[tuple[int, int, str, bool]]:
             yield lineno, pos + 1, text, not raw[:pos].strip()
 
 
-def parse_suppressions(file: SourceFile, resolve: Callable[[str], Rule | None]) -> list[Suppression]:
+def parse_suppressions(
+    file: SourceFile, resolve: Callable[[str], Rule | None]
+) -> list[Suppression]:
     out = []
     if b"goabilint:" not in file.data and b"nolint" not in file.data:
         return out  # cheap exit for the common case
@@ -107,7 +109,16 @@ def parse_suppressions(file: SourceFile, resolve: Callable[[str], Rule | None]) 
         if not names:
             unknown.append("")  # "//goabilint:ignore" with no code at all
         out.append(
-            Suppression(kind, line, col, length, standalone, tuple(codes), reason, tuple(unknown))
+            Suppression(
+                kind,
+                line,
+                col,
+                length,
+                standalone,
+                tuple(codes),
+                reason,
+                tuple(unknown),
+            )
         )
     return out
 
@@ -151,14 +162,30 @@ def apply_suppressions(
         )
         if s.unknown:
             names = ", ".join(repr(u) for u in s.unknown if u) or "no rule code"
-            meta.append(_meta(SUP003, loc, f"suppression names {names}; it suppresses nothing for those"))
+            meta.append(
+                _meta(
+                    SUP003,
+                    loc,
+                    f"suppression names {names}; it suppresses nothing for those",
+                )
+            )
         if not s.reason and not s.generic_nolint:
-            meta.append(_meta(SUP001, loc, "suppression has no reason; say why the finding does not apply"))
+            meta.append(
+                _meta(
+                    SUP001,
+                    loc,
+                    "suppression has no reason; say why the finding does not apply",
+                )
+            )
         if not s.used and not s.generic_nolint:
             relevant = tuple(ran) if s.everything else s.codes
             if relevant and all(c in ran for c in relevant):
                 what = "any goabilint rule" if s.everything else ", ".join(s.codes)
-                meta.append(_meta(SUP002, loc, f"unused suppression: {what} reported nothing here"))
+                meta.append(
+                    _meta(
+                        SUP002, loc, f"unused suppression: {what} reported nothing here"
+                    )
+                )
     return kept, suppressed, meta
 
 

@@ -136,7 +136,9 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
-FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+FUNCTION_TYPES = frozenset(
+    {"function_declaration", "method_declaration", "func_literal"}
+)
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,9 @@ def _declared_in(c: Node, name: str, scope: Node) -> Declaration | None:
                 if text(n) == name:
                     return Declaration(p, n, p.child_by_field_name("type"), None)
     elif t == "short_var_declaration":
-        return _paired(c, name, c.child_by_field_name("left"), c.child_by_field_name("right"))
+        return _paired(
+            c, name, c.child_by_field_name("left"), c.child_by_field_name("right")
+        )
     elif t in ("var_declaration", "const_declaration"):
         for spec in _specs(c):
             names = spec.children_by_field_name("name")
@@ -230,10 +234,14 @@ def _specs(decl: Node) -> Iterator[Node]:
             yield from (s for s in c.named_children if s.type.endswith("_spec"))
 
 
-def _paired(decl: Node, name: str, left: Node | None, right: Node | None) -> Declaration | None:
+def _paired(
+    decl: Node, name: str, left: Node | None, right: Node | None
+) -> Declaration | None:
     if left is None:
         return None
-    names = [n for n in left.named_children] if left.type == "expression_list" else [left]
+    names = (
+        [n for n in left.named_children] if left.type == "expression_list" else [left]
+    )
     values = []
     if right is not None:
         values = right.named_children if right.type == "expression_list" else [right]

@@ -73,13 +73,22 @@ def check_fixture(directory: Path, code: str, monkeypatch) -> list[str]:
     if not (directory / ".goabilint.toml").exists():
         overrides["select"] = (code,)
     result = engine.run([directory.name], {"overrides": overrides})
-    problems = [f"tool error: {n.path}: {n.message}" for n in result.notifications if n.level == "error"]
+    problems = [
+        f"tool error: {n.path}: {n.message}"
+        for n in result.notifications
+        if n.level == "error"
+    ]
     expectations = parse_expectations(directory, directory.parent)
     for finding in result.findings:
         loc = finding.location
         text = f"{finding.code} {finding.message}"
         for exp in expectations:
-            if exp.path == loc.path and exp.line == loc.line and not exp.matched and exp.pattern.search(text):
+            if (
+                exp.path == loc.path
+                and exp.line == loc.line
+                and not exp.matched
+                and exp.pattern.search(text)
+            ):
                 exp.matched.append(finding)
                 break
         else:

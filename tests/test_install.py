@@ -24,15 +24,37 @@ def installed(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
     build = tmp_path_factory.mktemp("build")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-         "--no-build-isolation", "--wheel-dir", str(build), str(REPO)],
-        check=True, timeout=300, cwd=build,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(build),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+        cwd=build,
     )
     wheel = next(build.glob("goabilint-*.whl"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "--target", str(target), str(wheel)],
-        check=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
     )
     return target
 
@@ -41,7 +63,11 @@ def _run(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(target)}
     return subprocess.run(
         [sys.executable, "-P", "-m", "goabilint", *args],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
     )
 
 
@@ -50,8 +76,11 @@ def test_installed_copy_is_the_one_running(installed):
     assert out.returncode == 0, out.stderr
     code = "import goabilint_rules, goabilint; print(goabilint_rules.__file__, goabilint.__file__)"
     where = subprocess.run(
-        [sys.executable, "-P", "-c", code], capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(installed)}, timeout=60,
+        [sys.executable, "-P", "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        timeout=60,
     ).stdout
     assert where.count(str(installed)) == 2, where
 
@@ -62,5 +91,9 @@ def test_installed_copy_checks_the_example(installed):
     from goabilint.plugins import load_registry
 
     builtin = {r.code for r in load_registry().rules}
-    fired = {line.split()[1] for line in out.stdout.splitlines() if line.startswith("examples/")}
+    fired = {
+        line.split()[1]
+        for line in out.stdout.splitlines()
+        if line.startswith("examples/")
+    }
     assert builtin <= fired, sorted(builtin - fired)

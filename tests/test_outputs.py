@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SCHEMA_CANDIDATES = [
     os.environ.get("SARIF_SCHEMA", ""),
-    str(REPO / ".ci/npm/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"),
+    str(
+        REPO / ".ci/npm/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
+    ),
 ]
 
 
@@ -76,7 +78,9 @@ def test_sarif_snapshot(example_result, monkeypatch):
 def test_sarif_validates_against_schema(example_result, monkeypatch):
     monkeypatch.chdir(REPO)
     jsonschema = pytest.importorskip("jsonschema")
-    schema_path = next((Path(p) for p in SCHEMA_CANDIDATES if p and Path(p).is_file()), None)
+    schema_path = next(
+        (Path(p) for p in SCHEMA_CANDIDATES if p and Path(p).is_file()), None
+    )
     if schema_path is None:
         if os.environ.get("CI"):
             pytest.fail("SARIF schema not installed; .ci/run installs it with npm")

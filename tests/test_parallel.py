@@ -59,7 +59,9 @@ def test_cache_cold_and_warm_match_uncached(big_tree, tmp_path, monkeypatch):
     cold = _run(big_tree, monkeypatch, jobs=2, cache=cache)
     warm = _run(big_tree, monkeypatch, jobs=1, cache=cache)
     assert _keys(plain) == _keys(cold) == _keys(warm)
-    assert [f.suppressed for f in plain.suppressed] == [f.suppressed for f in warm.suppressed]
+    assert [f.suppressed for f in plain.suppressed] == [
+        f.suppressed for f in warm.suppressed
+    ]
 
 
 def test_touching_a_file_reanalyses_only_its_package(tmp_path, monkeypatch):
@@ -93,7 +95,9 @@ def test_cache_misses_when_settings_change(tmp_path, monkeypatch):
     cache = Cache(tmp_path / "cache", "fp")
     monkeypatch.chdir(tree)
     with_rule = engine.run(["."], ALL, cache=cache)
-    without = engine.run(["."], {"isolated": True, "overrides": {"ignore": ("LNK001",)}}, cache=cache)
+    without = engine.run(
+        ["."], {"isolated": True, "overrides": {"ignore": ("LNK001",)}}, cache=cache
+    )
     assert any(f.code == "LNK001" for f in with_rule.findings)
     assert not any(f.code == "LNK001" for f in without.findings)
 
@@ -114,7 +118,9 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path, monkeypatch):
 def test_sharded_then_merged_equals_whole(big_tree, monkeypatch, fmt):
     render = render_json if fmt == "json" else render_sarif
     whole = json.loads(render(_run(big_tree, monkeypatch, jobs=1)))
-    shards = [render(_run(big_tree, monkeypatch, jobs=1, shard=(i, 3))) for i in (1, 2, 3)]
+    shards = [
+        render(_run(big_tree, monkeypatch, jobs=1, shard=(i, 3))) for i in (1, 2, 3)
+    ]
     merged = json.loads(merge_documents(shards, ["1", "2", "3"]))
     if fmt == "json":
         assert merged["findings"] == whole["findings"]
@@ -176,13 +182,19 @@ def test_cache_entries_are_json_not_pickle(tmp_path, monkeypatch):
     shutil.copytree(REPO / "testdata" / "SUP002", tree / "SUP002")
     cache = Cache(tmp_path / "cache", "fp")
     first = _run(tree, monkeypatch, cache=cache)
-    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    entries = [
+        p
+        for p in (tmp_path / "cache").rglob("*")
+        if p.is_file() and p.name != ".gitignore"
+    ]
     assert entries
     for entry in entries:
         json.loads(entry.read_text(encoding="utf-8"))
     warm = _run(tree, monkeypatch, cache=cache)
     assert _keys(first) == _keys(warm)
-    assert [f.suppressed for f in first.suppressed] == [f.suppressed for f in warm.suppressed]
+    assert [f.suppressed for f in first.suppressed] == [
+        f.suppressed for f in warm.suppressed
+    ]
 
 
 def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypatch):
@@ -200,7 +212,9 @@ def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypa
         "func Data(x any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&x)).data }\n"
     )
     (tree / "b" / "b.go").write_text("package b\n\nvar X = 1\n")
-    (tree / "c" / "c.go").write_text('package c\n\nimport "unsafe"\n\nvar P unsafe.Pointer\n')
+    (tree / "c" / "c.go").write_text(
+        'package c\n\nimport "unsafe"\n\nvar P unsafe.Pointer\n'
+    )
     cache = Cache(tmp_path / "cache", "fp")
     monkeypatch.chdir(tree)
     select = {"isolated": True, "overrides": {"select": ("LAY003",)}}

@@ -26,7 +26,11 @@ def _goroot() -> tuple[Path, str]:
     go = shutil.which("go")
     assert go, "no go on PATH"
     out = subprocess.run(
-        [go, "env", "GOROOT", "GOVERSION"], capture_output=True, text=True, check=True, timeout=60
+        [go, "env", "GOROOT", "GOVERSION"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.split()
     return Path(out[0]), out[1]
 
@@ -38,7 +42,9 @@ def stdlib_result():
     os.chdir(goroot / "src")
     try:
         # Every rule, so that every file is parsed and every check runs.
-        result = engine.run(["."], {"isolated": True, "overrides": {"select": ("ALL",)}})
+        result = engine.run(
+            ["."], {"isolated": True, "overrides": {"select": ("ALL",)}}
+        )
     finally:
         os.chdir(cwd)
     return result, version
@@ -58,7 +64,8 @@ def test_stdlib_findings_reviewed(stdlib_result):
     if version != SNAPSHOT_GO:
         pytest.skip(f"snapshot reviewed for {SNAPSHOT_GO}, toolchain is {version}")
     lines = [
-        f"{f.location.path}:{f.location.line}: {f.code} {f.message}" for f in result.findings
+        f"{f.location.path}:{f.location.line}: {f.code} {f.message}"
+        for f in result.findings
     ]
     assert_snapshot(f"stdlib-{SNAPSHOT_GO}.txt", "\n".join(lines) + "\n")
 

@@ -273,7 +273,7 @@ def test_goroot_answers_its_release_instead_of_the_shipped_table(
         {
             "go.mod": "module example.com/m\n\ngo 1.23\n",
             "clock.go": (
-                "package m\n\nimport _ \"unsafe\"\n\n"
+                'package m\n\nimport _ "unsafe"\n\n'
                 "//go:linkname nanotime runtime.nanotime\nfunc nanotime() int64\n\n"
                 "func Now() int64 { return nanotime() }\n"
             ),
@@ -286,9 +286,24 @@ def test_goroot_answers_its_release_instead_of_the_shipped_table(
         # Each run is a process of its own, as on the command line; the
         # results cache is shared, so a stale entry would show here.
         out = subprocess.run(
-            [sys.executable, "-m", "goabilint", "check", "--isolated", "--select",
-             "LNK", "--format", "json", *args, "."],
-            cwd=module, env=env, capture_output=True, text=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "goabilint",
+                "check",
+                "--isolated",
+                "--select",
+                "LNK",
+                "--format",
+                "json",
+                *args,
+                ".",
+            ],
+            cwd=module,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert out.returncode in (0, 1), out.stderr
         doc = json.loads(out.stdout)

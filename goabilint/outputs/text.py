@@ -42,7 +42,9 @@ def summary(result: RunResult) -> str:
     return text
 
 
-def render_text(result: RunResult, colour: bool = False, show_summary: bool = True) -> str:
+def render_text(
+    result: RunResult, colour: bool = False, show_summary: bool = True
+) -> str:
     lines = [format_finding(f, colour) for f in result.findings]
     if show_summary:
         lines.append(summary(result))

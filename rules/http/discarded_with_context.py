@@ -170,7 +170,9 @@ def discarded_calls(root: Node) -> Iterator[tuple[Node, Node]]:
             right = stmt.child_by_field_name("right")
         else:
             left, right = None, stmt.child_by_field_name("value")
-        names = declared_names(stmt) if stmt.type == "var_spec" else expression_items(left)
+        names = (
+            declared_names(stmt) if stmt.type == "var_spec" else expression_items(left)
+        )
         values = expression_items(right)
         if len(names) != len(values):
             continue  # a, _ = f() assigns the results of one call

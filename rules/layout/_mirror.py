@@ -233,7 +233,9 @@ def _cast_mirrors(
     for f in files:
         if b"unsafe" not in f.data:
             continue  # no unsafe.Pointer to convert through
-        for call in f.query("(call_expression function: (parenthesized_expression) @fn) @c", "c"):
+        for call in f.query(
+            "(call_expression function: (parenthesized_expression) @fn) @c", "c"
+        ):
             fn = strip(call.child_by_field_name("function"))
             if (
                 fn.type != "unary_expression"
@@ -436,7 +438,9 @@ def _embedders(calc: Calculator, name: str) -> dict[str, set[str]]:
             own: set[str] = set()
             via = None
             for fd in _direct_fields(tnode):
-                names = [text(n) for n in fd.children_by_field_name("name") if n.is_named]
+                names = [
+                    text(n) for n in fd.children_by_field_name("name") if n.is_named
+                ]
                 if names:
                     own |= set(names)
                     continue
@@ -509,7 +513,9 @@ class LazyFiles:
         return iter(self._files)
 
 
-def module_files(package_dir: Path, module_root: Path, ctx: BuildContext) -> list[GoFile]:
+def module_files(
+    package_dir: Path, module_root: Path, ctx: BuildContext
+) -> list[GoFile]:
     """The non-test Go files of the module's other packages that ``ctx``
     builds (read once per process; vendor, testdata and hidden directories
     are left out)."""

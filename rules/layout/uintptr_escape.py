@@ -102,7 +102,9 @@ def check(package: Package, report: Reporter) -> None:
     for file in package.go_files:
         if b"uintptr" not in file.data:
             continue
-        for fn in file.query("[(function_declaration) (method_declaration) (func_literal)] @f", "f"):
+        for fn in file.query(
+            "[(function_declaration) (method_declaration) (func_literal)] @f", "f"
+        ):
             body = fn.child_by_field_name("body")
             if body is None or b"uintptr" not in (body.text or b""):
                 continue  # both patterns start from a uintptr(...) conversion here

@@ -65,7 +65,10 @@ def check(file: GoFile, report: Reporter) -> None:
         # The compiler only treats "//go:linkname " (one space) followed by
         # arguments as the directive; a bare "//go:linkname" or one followed
         # by a tab is ignored (LNK007's case).
-        if d.comment.text.startswith(("//go:linkname ", "//go:linknamestd ")) and d.args:
+        if (
+            d.comment.text.startswith(("//go:linkname ", "//go:linknamestd "))
+            and d.args
+        ):
             report(
                 d.comment.node,
                 f'//go:{d.name} only allowed in Go files that import "unsafe"',
@@ -76,11 +79,15 @@ def check(file: GoFile, report: Reporter) -> None:
 
 def _add_import(file: GoFile) -> list[tuple[tuple[int, int], str]]:
     """The edit that adds the import on its own line after the package clause."""
-    clause = next((c for c in file.root.named_children if c.type == "package_clause"), None)
+    clause = next(
+        (c for c in file.root.named_children if c.type == "package_clause"), None
+    )
     if clause is None:
         return []  # nowhere safe to put it
     line = clause.end_point[0] + 1
     if line < len(file.lines.starts):
         at = file.lines.starts[line]  # the start of the next line
         return [((at, at), '\nimport _ "unsafe" // for go:linkname\n')]
-    return [((len(file.data), len(file.data)), '\n\nimport _ "unsafe" // for go:linkname\n')]
+    return [
+        ((len(file.data), len(file.data)), '\n\nimport _ "unsafe" // for go:linkname\n')
+    ]

@@ -176,7 +176,9 @@ class PackageView:
         hit = self.bodyless.get(name)
         if hit is None:
             needle = b"func " + name.encode()
-            hit = self._bodyless_in([f for f in self.files if needle in f.data]).get(name)
+            hit = self._bodyless_in([f for f in self.files if needle in f.data]).get(
+                name
+            )
         return hit
 
     @staticmethod
