@@ -217,11 +217,22 @@ _PRESCAN = re.compile(rb"//([ \t]*)go:([\w\-]*)")
 
 def _worth_parsing(data: bytes) -> bool:
     """Whether any ``//go:``-like text could be reported, judged from the
-    bytes alone: most files hold only well-formed ``//go:build`` lines."""
+    bytes alone: most files hold only well-formed directives."""
     for m in _PRESCAN.finditer(data):
         name = m.group(2).decode("ascii", "replace")
-        if m.group(1) or name in COUNTED:
-            return True  # spaced, or a directive whose arguments are counted
+        if m.group(1):
+            if name in DIRECTIVES:
+                return True  # perhaps a directive disabled by the space
+            continue  # "// go:foo" about something else: never reported
+        if name in COUNTED:
+            # The tests of _check_arguments, on the rest of the line.
+            end = data.find(b"\n", m.end())
+            raw = data[m.end() : end if end >= 0 else len(data)]
+            rest = raw.decode("utf-8", "replace").removesuffix("\r")
+            low, high = COUNTED[name].fields
+            if not rest.startswith(" ") or not low <= 1 + len(rest.split()) <= high:
+                return True
+            continue
         if name not in DIRECTIVES and name not in OTHER_TOOLS:
             return True  # perhaps a misspelling
     return False
