@@ -646,11 +646,12 @@ class Dispatcher:
         data: Sequence[bytes],
     ) -> list[Finding]:
         sink: list[Finding] = []
+        seen: dict[object, bool] = {}
         for rule in self.rules:
             check = getattr(rule, attr)
             if check is None or rule.code not in enabled:
                 continue
-            if not rule.may_fire(data):
+            if not rule.may_fire(data, seen):
                 continue  # the prefilter says this rule cannot fire here
             file = subject if isinstance(subject, SourceFile) else None
             report = Reporter(rule, rule.severity, file, targets, sink)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -173,16 +173,26 @@ class Rule:
             )
         self.doc = _dedent_doc(self.doc)
 
-    def may_fire(self, contents: Iterable[bytes]) -> bool:
-        """Whether the prefilter lets through files with these contents."""
+    def may_fire(
+        self, contents: Sequence[bytes], seen: dict[object, bool] | None = None
+    ) -> bool:
+        """Whether the prefilter lets through files with these contents.
+
+        :param seen: answers per need for the same ``contents``, shared by
+            the rules asked about them (several rules need ``net/http``).
+        """
         if not self.needs:
             return True
-        strings = [n for n in self.needs if isinstance(n, bytes)]
-        searchers = [n for n in self.needs if not isinstance(n, bytes)]
-        for data in contents:
-            if any(map(data.__contains__, strings)):
-                return True
-            if any(s.search(data) for s in searchers):
+        for need in self.needs:
+            hit = seen.get(need) if seen is not None else None
+            if hit is None:
+                if isinstance(need, bytes):
+                    hit = any(need in data for data in contents)
+                else:
+                    hit = any(need.search(data) for data in contents)
+                if seen is not None:
+                    seen[need] = bool(hit)
+            if hit:
                 return True
         return False
 

@@ -8,7 +8,6 @@ telling an offset written as a bare number from one derived from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from goabilint import syntax
@@ -21,14 +20,12 @@ __all__ = [
     "HardCoded",
     "arguments",
     "calculator_for",
-    "calls",
     "hard_coded",
     "strip",
     "uintptr_operand",
     "unsafe_call",
 ]
 
-CALLS = "(call_expression) @c"
 SIZE_FUNCS = ("Sizeof", "Offsetof", "Alignof")
 
 
@@ -201,7 +198,3 @@ def calculator_for(
 
 def _cached_calculator(package: Package, ctx: BuildContext) -> Calculator:
     return Calculator.for_package(package, ctx, import_path(package))
-
-
-def calls(file: GoFile) -> Iterator[Node]:
-    yield from file.query(CALLS, "c")

@@ -8,7 +8,6 @@ from goabilint_rules.layout._unsafe import (
     HardCoded,
     arguments,
     calculator_for,
-    calls,
     hard_coded,
     strip,
     uintptr_operand,
@@ -96,11 +95,20 @@ def check(package: Package, report: Reporter) -> None:
             report.in_file(file)(offset, _message(found), fix=_fix(found))
 
 
+# Calls of a function or method named Add or Pointer: unsafe.Add, and the
+# conversion unsafe.Pointer (also bare, under a dot import).
+_ADD_OR_POINTER = """[
+  (call_expression function: (selector_expression
+      field: (field_identifier) @f (#any-of? @f "Add" "Pointer")))
+  (call_expression function: (identifier) @f (#any-of? @f "Add" "Pointer"))
+] @c"""
+
+
 def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     """``(expression, base pointer, offset)`` for each ``unsafe.Add(p, n)``
     and each ``unsafe.Pointer(uintptr(p) + n)`` (or ``n + uintptr(p)``, or
     ``- n``) in ``file``."""
-    for call in calls(file):
+    for call in file.query(_ADD_OR_POINTER, "c"):
         which = unsafe_call(file, call, "Add", "Pointer")
         args = arguments(call)
         if which == "Add" and len(args) == 2:
