@@ -1058,11 +1058,14 @@ class Guard:
     bound: str = ""
 
 
+_SIZE_WORDS = (b"Sizeof", b"Offsetof", b"Alignof")
+
+
 def find_guards(files: list[GoFile]) -> list[Guard]:
     out: list[Guard] = []
     for f in files:
-        if b"unsafe" not in f.data:
-            continue
+        if b"unsafe" not in f.data or not any(map(f.data.__contains__, _SIZE_WORDS)):
+            continue  # a guard calls unsafe.Sizeof, Offsetof or Alignof
         for spec in f.query("[(var_spec) (const_spec)] @s", "s"):
             out += _spec_guards(f, spec)
         for stmt in f.query("(assignment_statement) @a", "a"):
