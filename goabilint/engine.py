@@ -646,7 +646,7 @@ class Dispatcher:
         data: Sequence[bytes],
     ) -> list[Finding]:
         sink: list[Finding] = []
-        seen: dict[object, bool] = {}
+        seen: dict[object, object] = {}
         for rule in self.rules:
             check = getattr(rule, attr)
             if check is None or rule.code not in enabled:

@@ -106,6 +106,9 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.code, self.message)
 
 
+_JOINED = object()  # key of the joined contents in may_fire's ``seen``
+
+
 class Searcher(Protocol):
     """A prefilter entry that is not a plain byte string."""
 
@@ -174,7 +177,7 @@ class Rule:
         self.doc = _dedent_doc(self.doc)
 
     def may_fire(
-        self, contents: Sequence[bytes], seen: dict[object, bool] | None = None
+        self, contents: Sequence[bytes], seen: dict[object, Any] | None = None
     ) -> bool:
         """Whether the prefilter lets through files with these contents.
 
@@ -183,10 +186,21 @@ class Rule:
         """
         if not self.needs:
             return True
+        # One search over a package's files joined by NUL, which no need
+        # holds, so that no match spans two files.
+        joined = contents[0] if len(contents) == 1 else None
         for need in self.needs:
             hit = seen.get(need) if seen is not None else None
             if hit is None:
-                if isinstance(need, bytes):
+                if isinstance(need, bytes) and b"\0" not in need:
+                    if joined is None:
+                        joined = seen.get(_JOINED) if seen is not None else None
+                    if joined is None:
+                        joined = b"\0".join(contents)
+                        if seen is not None:
+                            seen[_JOINED] = joined
+                    hit = need in joined
+                elif isinstance(need, bytes):
                     hit = any(need in data for data in contents)
                 else:
                     hit = any(need.search(data) for data in contents)

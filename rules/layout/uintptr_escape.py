@@ -100,8 +100,8 @@ def check(package: Package, report: Reporter) -> None:
         return  # the runtime controls the collector itself
     funcs = _Functions(package.go_files)
     for file in package.go_files:
-        if b"uintptr" not in file.data:
-            continue
+        if b"uintptr" not in file.data or b"unsafe" not in file.data:
+            continue  # both patterns start from uintptr(p) with p an unsafe.Pointer here
         for fn in file.query(
             "[(function_declaration) (method_declaration) (func_literal)] @f", "f"
         ):
