@@ -442,6 +442,7 @@ def check_package(
         means every file.
     """
     out = PackageResult()
+    pkg.reported = report
     reported = [
         f
         for f in [*pkg.go_files, *pkg.asm_files]

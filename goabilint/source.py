@@ -506,3 +506,12 @@ class Package:
     # Set by a rule that read Go files of the module's other packages: the
     # results cache then keys this package's result by those files too.
     used_module: bool = field(default=False, repr=False, compare=False)
+    # Shown paths of the files findings are kept for; None: every file.
+    reported: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def reports_on(self, f: SourceFile) -> bool:
+        """Whether findings in ``f`` are kept: all files, unless only some
+        were named (as pre-commit names them) and the rest of the package
+        was read only for context. A rule whose findings in a file come
+        from that file alone may skip the others."""
+        return self.reported is None or f.display in self.reported

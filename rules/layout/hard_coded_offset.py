@@ -81,6 +81,8 @@ RULE = Rule(
 def check(package: Package, report: Reporter) -> None:
     contexts = report.targets.contexts()
     for file in package.go_files:
+        if not package.reports_on(file):
+            continue  # its findings would be dropped
         if b"unsafe" not in file.data or not file.imports_path("unsafe"):
             continue
         calc = calculator_for(package, file, contexts)

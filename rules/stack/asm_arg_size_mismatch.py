@@ -98,6 +98,8 @@ def check(package: Package, report: Reporter) -> None:
     seen: set[tuple[str, int, int, str]] = set()
     views: dict[tuple[str, str], PackageView] = {}
     for af in package.asm_files:
+        if not package.reports_on(af):
+            continue  # its findings would be dropped
         for ctx in asm_contexts(af, report.targets):
             key = (ctx.goos, ctx.goarch)
             if key not in views:

@@ -139,6 +139,8 @@ def _check_asm(
     package: Package, report: Reporter, contexts: list[BuildContext]
 ) -> None:
     for af in package.asm_files:
+        if not package.reports_on(af):
+            continue  # its findings would be dropped
         found: dict[int, _Over] = {}
         for ctx in contexts:
             if ctx.goarch not in ARCHES or not af.built_for(ctx):
@@ -180,7 +182,7 @@ def _check_go(package: Package, report: Reporter, contexts: list[BuildContext]) 
         key = (ctx.goos, ctx.goarch)
         view = views.get(key) or views.setdefault(key, PackageView(package, ctx))
         for f in view.calc.files:
-            if b"go:nosplit" not in f.data:
+            if b"go:nosplit" not in f.data or not package.reports_on(f):
                 continue
             for fn in _nosplit_functions(f):
                 local = _largest_local(view, fn, f)
