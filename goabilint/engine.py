@@ -465,24 +465,16 @@ def check_package(
 
     hook = registry.manager.hook
     raw: list[Finding] = []
-    for gf in pkg.go_files:
-        if gf.display in shown:
+    per_file = [(f, hook.goabilint_check_go_file) for f in pkg.go_files]
+    per_file += [(f, hook.goabilint_check_asm_file) for f in pkg.asm_files]
+    for f, check_file in per_file:
+        if f.display in shown:
             raw += _call(
-                hook.goabilint_check_go_file,
+                check_file,
                 out,
-                gf.display,
-                file=gf,
-                enabled=enabled_by_file[gf.display],
-                targets=targets,
-            )
-    for af in pkg.asm_files:
-        if af.display in shown:
-            raw += _call(
-                hook.goabilint_check_asm_file,
-                out,
-                af.display,
-                file=af,
-                enabled=enabled_by_file[af.display],
+                f.display,
+                file=f,
+                enabled=enabled_by_file[f.display],
                 targets=targets,
             )
     if pkg.go_files or pkg.asm_files:
