@@ -178,7 +178,7 @@ def check(package: Package, report: Reporter) -> None:
         complete = not (asm_built or _has_external_files(package, ctx, view))
         if view.path in INCOMPLETE_STD:
             complete = False
-        pushed = _defined_in_std(str(ctx.go)).get(view.path or "", {})
+        table = _table(str(ctx.go))
         for name, (node, file) in view.bodyless.items():
             if file.is_test:
                 continue  # test-only declarations: checked by go vet
@@ -187,7 +187,8 @@ def check(package: Package, report: Reporter) -> None:
                 continue
             if full in INTRINSICS:
                 continue
-            if name in pushed and pushed[name].defined_for((ctx.goos, ctx.goarch)):
+            sym = table.symbol(full) if table is not None and full else None
+            if sym is not None and sym.defined_for((ctx.goos, ctx.goarch)):
                 continue  # std defines it, e.g. by a push from runtime
             if _wasmimport(file, node):
                 continue
@@ -280,18 +281,8 @@ def _has_external_files(package: Package, ctx: BuildContext, view: PackageView) 
 
 
 @functools.cache
-def _defined_in_std(version: str) -> dict[str, dict[str, tables.Symbol]]:
-    """Std symbols by package path, then name, in release ``version``."""
+def _table(version: str) -> tables.ToolchainTable | None:
     try:
-        table = tables.load(version)
+        return tables.load(version)
     except tables.TableNotFound:
-        return {}
-    out: dict[str, dict[str, tables.Symbol]] = {}
-    for full in table.symbol_names():
-        pkg, _, name = full.rpartition(".")
-        if "(" in pkg or not pkg:
-            continue  # a method or a symbol without a package
-        sym = table.symbol(full)
-        if sym is not None:
-            out.setdefault(pkg, {})[name] = sym
-    return out
+        return None
