@@ -8,9 +8,9 @@ change to one of them misses the cache, so a stale result is never served;
 touching one file re-analyses only its package. A package whose analysis
 read other packages of the module (``Package.used_module``) leaves a marker
 under that key and its result under a second key that adds the names,
-sizes and modification times of every Go file of the module. Entries are written to a
-temporary file and renamed into place, so concurrent runs sharing a cache
-directory see either a whole entry or none. Entries are JSON, never pickle:
+sizes and modification times of every Go file of the module. Entries are
+written to a temporary file and renamed into place, so concurrent runs
+sharing a cache directory see either a whole entry or none. Entries are JSON, never pickle:
 the cache usually lives inside the tree being analysed, and reading it must
 not be able to run anything planted there.
 """

@@ -186,27 +186,22 @@ class Rule:
         """
         if not self.needs:
             return True
-        # One search over a package's files joined by NUL, which no need
-        # holds, so that no match spans two files.
-        joined = contents[0] if len(contents) == 1 else None
+        seen = {} if seen is None else seen
         for need in self.needs:
-            hit = seen.get(need) if seen is not None else None
-            if hit is None:
+            if need not in seen:
                 if isinstance(need, bytes) and b"\0" not in need:
-                    if joined is None:
-                        joined = seen.get(_JOINED) if seen is not None else None
-                    if joined is None:
-                        joined = b"\0".join(contents)
-                        if seen is not None:
-                            seen[_JOINED] = joined
-                    hit = need in joined
+                    # One search over a package's files joined by NUL, so
+                    # that no match spans two files.
+                    if _JOINED not in seen:
+                        seen[_JOINED] = (
+                            contents[0] if len(contents) == 1 else b"\0".join(contents)
+                        )
+                    seen[need] = need in seen[_JOINED]
                 elif isinstance(need, bytes):
-                    hit = any(need in data for data in contents)
+                    seen[need] = any(need in data for data in contents)
                 else:
-                    hit = any(need.search(data) for data in contents)
-                if seen is not None:
-                    seen[need] = bool(hit)
-            if hit:
+                    seen[need] = any(need.search(data) for data in contents)
+            if seen[need]:
                 return True
         return False
 

@@ -172,6 +172,11 @@ class SourceFile:
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
 
+def _parse(data: bytes) -> tree_sitter.Tree:
+    # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
+    return syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
+
+
 # Lines that start a top-level declaration other than an import.
 _DECL_LINES = (b"\nfunc", b"\ntype", b"\nvar", b"\nconst")
 
@@ -183,10 +188,7 @@ class GoFile(SourceFile):
     def tree(self) -> tree_sitter.Tree:
         """The syntax tree, parsed on first use: files that no rule's
         prefilter selects are never parsed."""
-        # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
-        data = self.data
-        parse_data = b"   " + data[3:] if data.startswith(BOM) else data
-        return syntax.parse(parse_data)
+        return _parse(self.data)
 
     def query(self, source: str, name: str) -> list[Node]:
         """The nodes a query captures as ``name`` over the whole file, in
@@ -279,8 +281,7 @@ class GoFile(SourceFile):
         ends = [i for i in map(self.data.find, _DECL_LINES) if i >= 0]
         if not ends:
             return self.root
-        data = self.data[: min(ends) + 1]
-        header = syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
+        header = _parse(self.data[: min(ends) + 1])
         return self.root if header.root_node.has_error else header.root_node
 
     @functools.cached_property

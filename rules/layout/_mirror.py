@@ -709,14 +709,13 @@ def _struct_spelled(calc: Calculator, files: list[GoFile], name: str) -> bool:
 
 def _spells_struct(files: list[GoFile], name: str) -> bool:
     raw = name.encode()
-    pattern = _STRUCT_DECL.get(name)
-    if pattern is None:
-        pattern = re.compile(re.escape(raw) + rb"[ \t]+struct\b")
-        _STRUCT_DECL[name] = pattern
+    pattern = _struct_decl(raw)
     return any(raw in f.data and pattern.search(f.data) for f in files)
 
 
-_STRUCT_DECL: dict[str, re.Pattern[bytes]] = {}
+@functools.cache
+def _struct_decl(raw: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(raw) + rb"[ \t]+struct\b")
 
 
 def _named_mirror(calc: Calculator, name: str) -> Mirror | None:
