@@ -357,7 +357,8 @@ def used_fields(
     for f in files:
         out |= _uses_in(calc, f, {name}, fields - out, live, embedders)
     exported = {f for f in fields if f[:1].isupper()} if name[:1].isupper() else set()
-    for f in others:
+    # Iterating ``others`` reads the module: only when a use there counts.
+    for f in others if exported - out else ():
         if not exported - out:
             break
         names = (
