@@ -30,6 +30,7 @@ from goabilint.discover import discover, package_files
 from goabilint.gomod import GoMod, find_go_mod
 from goabilint.hookspecs import hookimpl
 from goabilint.plugins import Registry, load_registry
+from goabilint.prefilter import Needles
 from goabilint.rule import Finding, Location, Rule, Severity
 from goabilint.source import AsmFile, GoFile, Package, SourceFile
 from goabilint.suppress import MetaRules, apply_suppressions
@@ -623,6 +624,9 @@ class Dispatcher:
 
     def __init__(self, registry: Registry):
         self.rules = registry.rules
+        self.needles = Needles(
+            n for r in self.rules for n in r.needs if isinstance(n, bytes)
+        )
         self._notes: list[Notification] = []
 
     def take_notifications(self) -> list[Notification]:
@@ -636,15 +640,19 @@ class Dispatcher:
         display: str,
         enabled,
         targets: Targets,
-        data: Sequence[bytes],
+        files: Sequence[SourceFile],
     ) -> list[Finding]:
         sink: list[Finding] = []
         seen: dict[object, object] = {}
+        present: frozenset[bytes] | None = None
+        data = [f.data for f in files]
         for rule in self.rules:
             check = getattr(rule, attr)
             if check is None or rule.code not in enabled:
                 continue
-            if not rule.may_fire(data, seen):
+            if present is None:
+                present = frozenset().union(*map(self._present, files))
+            if not rule.may_fire(present, data, seen):
                 continue  # the prefilter says this rule cannot fire here
             file = subject if isinstance(subject, SourceFile) else None
             report = Reporter(rule, rule.severity, file, targets, sink)
@@ -656,17 +664,24 @@ class Dispatcher:
                 self._notes.append(_crash(f"rule {rule.code}", display, e))
         return sink
 
+    def _present(self, file: SourceFile) -> frozenset[bytes]:
+        """The needles in ``file``: one pass, shared by its file and
+        package rules."""
+        memo = file.__dict__.get("_needles")
+        if memo is None or memo[0] is not self.needles:
+            memo = (self.needles, self.needles.present(file.data))
+            file.__dict__["_needles"] = memo
+        return memo[1]
+
     @hookimpl
     def goabilint_check_go_file(self, file: GoFile, enabled, targets) -> list[Finding]:
-        return self._run("check_go", file, file.display, enabled, targets, (file.data,))
+        return self._run("check_go", file, file.display, enabled, targets, (file,))
 
     @hookimpl
     def goabilint_check_asm_file(
         self, file: AsmFile, enabled, targets
     ) -> list[Finding]:
-        return self._run(
-            "check_asm", file, file.display, enabled, targets, (file.data,)
-        )
+        return self._run("check_asm", file, file.display, enabled, targets, (file,))
 
     @hookimpl
     def goabilint_check_package(
@@ -674,9 +689,9 @@ class Dispatcher:
     ) -> list[Finding]:
         # A package rule's prefilter passes when any file of the package
         # holds one of its byte strings.
-        data = [f.data for f in (*package.go_files, *package.asm_files)]
+        files = (*package.go_files, *package.asm_files)
         return self._run(
-            "check_package", package, package.display, enabled, targets, data
+            "check_package", package, package.display, enabled, targets, files
         )
 
 

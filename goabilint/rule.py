@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -106,9 +106,6 @@ class Finding:
         return (loc.path, loc.line, loc.column, self.code, self.message)
 
 
-_JOINED = object()  # key of the joined contents in may_fire's ``seen``
-
-
 class Searcher(Protocol):
     """A prefilter entry that is not a plain byte string."""
 
@@ -177,30 +174,29 @@ class Rule:
         self.doc = _dedent_doc(self.doc)
 
     def may_fire(
-        self, contents: Sequence[bytes], seen: dict[object, Any] | None = None
+        self,
+        present: Collection[bytes],
+        contents: Sequence[bytes],
+        seen: dict[object, Any] | None = None,
     ) -> bool:
         """Whether the prefilter lets through files with these contents.
 
-        :param seen: answers per need for the same ``contents``, shared by
-            the rules asked about them (several rules need ``net/http``).
+        :param present: the byte-string needs that occur in ``contents``
+            (see :class:`goabilint.prefilter.Needles`); the other needs are
+            searched for here.
+        :param seen: answers of the other needs for the same ``contents``,
+            shared by the rules asked about them.
         """
         if not self.needs:
             return True
         seen = {} if seen is None else seen
         for need in self.needs:
+            if isinstance(need, bytes):
+                if need in present:
+                    return True
+                continue
             if need not in seen:
-                if isinstance(need, bytes) and b"\0" not in need:
-                    # One search over a package's files joined by NUL, so
-                    # that no match spans two files.
-                    if _JOINED not in seen:
-                        seen[_JOINED] = (
-                            contents[0] if len(contents) == 1 else b"\0".join(contents)
-                        )
-                    seen[need] = need in seen[_JOINED]
-                elif isinstance(need, bytes):
-                    seen[need] = any(need in data for data in contents)
-                else:
-                    seen[need] = any(need.search(data) for data in contents)
+                seen[need] = any(need.search(data) for data in contents)
             if seen[need]:
                 return True
         return False

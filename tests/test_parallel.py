@@ -198,16 +198,23 @@ def test_cache_entries_are_json_not_pickle(tmp_path, monkeypatch):
 
 
 def test_cache_tracks_other_packages_for_module_reading_rules(tmp_path, monkeypatch):
-    # LAY003 reads how other packages of the module use a mirror, so a
-    # change there must miss the cache of a package with a mirror that did
-    # not change; a package with unsafe but no mirror reads nothing else
-    # and stays cached.
+    # LAY003 reads how other packages of the module use an exported
+    # mirror's exported fields, so a change there must miss the cache of a
+    # package with such a mirror that did not change. A package with an
+    # unexported mirror (no other package can name its fields) or with
+    # unsafe but no mirror reads nothing else and stays cached.
     tree = tmp_path / "mod"
-    for d in ("a", "b", "c"):
+    for d in ("a", "b", "c", "d"):
         (tree / d).mkdir(parents=True)
     (tree / "go.mod").write_text("module example.com/mod\n\ngo 1.22\n")
     (tree / "a" / "a.go").write_text(
         'package a\n\nimport "unsafe"\n\n'
+        "//goabilint:mirror runtime.eface\n"
+        "type Eface struct {\n\tTyp  unsafe.Pointer\n\tData unsafe.Pointer\n}\n\n"
+        "func Data(x any) unsafe.Pointer { return (*Eface)(unsafe.Pointer(&x)).Data }\n"
+    )
+    (tree / "d" / "d.go").write_text(
+        'package d\n\nimport "unsafe"\n\n'
         "type eface struct {\n\ttyp  unsafe.Pointer\n\tdata unsafe.Pointer\n}\n\n"
         "func Data(x any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&x)).data }\n"
     )
