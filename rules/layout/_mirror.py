@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -771,7 +771,7 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
     if not pulls:
         return
     decls: dict[str, tuple[Node, GoFile]] = {}
-    for f in files:
+    for f in _mentioning(files, pulls):
         for d in f.decls:
             if (
                 d.kind == "func"
@@ -786,7 +786,7 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
             if name is not None:
                 yield _exchanged(calc, name, pulls[local], i)
     # Mirrors handed over as unsafe.Pointer at call sites.
-    for f in files:
+    for f in _mentioning(files, decls):
         for call in f.query("(call_expression function: (identifier) @fn) @c", "c"):
             fn = text(call.child_by_field_name("function"))
             if fn not in decls:
@@ -797,6 +797,13 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
                     name = _struct_behind(calc, arg, f)
                     if name is not None:
                         yield _exchanged(calc, name, pulls[fn], i)
+
+
+def _mentioning(files: list[GoFile], names: Iterable[str]) -> list[GoFile]:
+    """The files whose bytes spell one of ``names``: only they can declare
+    or call them (the rest need not be parsed)."""
+    needles = [n.encode() for n in names]
+    return [f for f in files if any(n in f.data for n in needles)]
 
 
 def _exchanged(calc: Calculator, name: str, func: str, param: int) -> Mirror:
