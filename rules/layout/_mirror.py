@@ -763,7 +763,7 @@ def _names_match(names: list[str], real: str) -> bool:
 def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]:
     pulls: dict[str, str] = {}
     for f in files:
-        if b"go:linkname" not in f.data:
+        if b"go:linkname" not in f.data or not _may_pull_known(f.data):
             continue  # no directive to read: skip the parse
         for d in f.directives:
             if d.name == "linkname" and len(d.args) == 2 and _known_func(d.args[1]):
@@ -797,6 +797,21 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
                     name = _struct_behind(calc, arg, f)
                     if name is not None:
                         yield _exchanged(calc, name, pulls[fn], i)
+
+
+# Where a //go:linkname comment may start, to the end of its line.
+_LINKNAME_COMMENT = re.compile(rb"//go:linkname[^\n]*")
+
+
+def _may_pull_known(data: bytes) -> bool:
+    """Whether the bytes hold a two-argument //go:linkname line pulling a
+    function of the tables, read as :attr:`GoFile.directives` would read
+    it; a match in a string or a block comment only costs a parse."""
+    for m in _LINKNAME_COMMENT.finditer(data):
+        args = m.group(0).decode("utf-8", "replace")[2:].split()[1:]
+        if len(args) == 2 and _known_func(args[1]):
+            return True
+    return False
 
 
 def _mentioning(files: list[GoFile], names: Iterable[str]) -> list[GoFile]:
