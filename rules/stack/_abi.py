@@ -159,15 +159,19 @@ class PackageView:
     def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
         """Body-less function declarations by name (methods excluded), from
         the files with a line that looks like one (see :func:`may_declare_bodyless`)."""
+        return self.bodyless_of(self.files)
+
+    def bodyless_of(self, files: list[GoFile]) -> dict[str, tuple[Node, GoFile]]:
+        """:attr:`bodyless`, of some of the package's files only."""
         memo = self.package.memo
-        files = []
-        for f in self.files:
+        found = []
+        for f in files:
             key = ("may-declare-bodyless", id(f))
             if key not in memo:
                 memo[key] = may_declare_bodyless(f.data)
             if memo[key]:
-                files.append(f)
-        return self._bodyless_in(files)
+                found.append(f)
+        return self._bodyless_in(found)
 
     def bodyless_named(self, name: str) -> tuple[Node, GoFile] | None:
         """The body-less declaration of ``name``, looked for in every file

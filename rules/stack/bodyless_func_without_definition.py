@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from goabilint_rules.stack._abi import BODYLESS_LINES, PackageView, port_contexts
 
@@ -171,15 +172,21 @@ def check(package: Package, report: Reporter) -> None:
     problems: dict[int, tuple[Node, object, list[str], set[str]]] = {}
     for ctx in port_contexts(report.targets):
         view = PackageView(package, ctx)
-        if not view.bodyless or view.path in ("builtin", "unsafe"):
+        # Findings are at the declarations: of the files reported on only.
+        bodyless = (
+            view.bodyless
+            if package.reported is None
+            else view.bodyless_of([f for f in view.files if package.reports_on(f)])
+        )
+        if not bodyless or view.path in ("builtin", "unsafe"):
             continue  # nothing to define, or the compiler's own declarations
-        linknamed = _linknamed(view)
+        linknamed = _linknamed(view, bodyless)
         asm_built = any(af.built_for(ctx) for af in package.asm_files)
         complete = not (asm_built or _has_external_files(package, ctx, view))
         if view.path in INCOMPLETE_STD:
             complete = False
         table = _table(str(ctx.go))
-        for name, (node, file) in view.bodyless.items():
+        for name, (node, file) in bodyless.items():
             if file.is_test:
                 continue  # test-only declarations: checked by go vet
             full = f"{view.path}.{name}" if view.path else None
@@ -216,11 +223,13 @@ def check(package: Package, report: Reporter) -> None:
         )
 
 
-def _linknamed(view: PackageView) -> set[str]:
+def _linknamed(view: PackageView, names: Iterable[str]) -> set[str]:
+    """Which of ``names`` a //go:linkname directive of the package names."""
     out = set()
+    needles = [n.encode() for n in names]
     for f in view.files:
-        if b"go:linkname" not in f.data:
-            continue  # no directive to read: skip the parse
+        if b"go:linkname" not in f.data or not any(n in f.data for n in needles):
+            continue  # no directive to read, or none naming these: skip the parse
         for d in f.directives:
             if d.name in ("linkname", "linknamestd") and d.args:
                 out.add(d.args[0])
