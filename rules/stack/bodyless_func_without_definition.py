@@ -180,7 +180,7 @@ def check(package: Package, report: Reporter) -> None:
         )
         if not bodyless or view.path in ("builtin", "unsafe"):
             continue  # nothing to define, or the compiler's own declarations
-        linknamed = _linknamed(view, bodyless)
+        linknamed = _linknamed(view, None if package.reported is None else bodyless)
         asm_built = any(af.built_for(ctx) for af in package.asm_files)
         complete = not (asm_built or _has_external_files(package, ctx, view))
         if view.path in INCOMPLETE_STD:
@@ -223,13 +223,16 @@ def check(package: Package, report: Reporter) -> None:
         )
 
 
-def _linknamed(view: PackageView, names: Iterable[str]) -> set[str]:
-    """Which of ``names`` a //go:linkname directive of the package names."""
+def _linknamed(view: PackageView, names: Iterable[str] | None) -> set[str]:
+    """The local names of the package's //go:linkname directives: all, or
+    at least those among ``names``."""
     out = set()
-    needles = [n.encode() for n in names]
+    needles = None if names is None else [n.encode() for n in names]
     for f in view.files:
-        if b"go:linkname" not in f.data or not any(n in f.data for n in needles):
-            continue  # no directive to read, or none naming these: skip the parse
+        if b"go:linkname" not in f.data:
+            continue  # no directive to read: skip the parse
+        if needles is not None and not any(n in f.data for n in needles):
+            continue  # none naming these: skip the parse too
         for d in f.directives:
             if d.name in ("linkname", "linknamestd") and d.args:
                 out.add(d.args[0])
