@@ -99,6 +99,7 @@ def check(package: Package, report: Reporter) -> None:
     if path == EXEMPT[0] or path.startswith(EXEMPT[1]):
         return  # the runtime controls the collector itself
     funcs = _Functions(package.go_files)
+    converts: dict[tuple[str, int], list[Node]] = {}  # see _through_calls
     for file in package.go_files:
         if b"uintptr" not in file.data or b"unsafe" not in file.data:
             continue  # both patterns start from uintptr(p) with p an unsafe.Pointer here
@@ -118,7 +119,7 @@ def check(package: Package, report: Reporter) -> None:
                     fix="keep an unsafe.Pointer and use unsafe.Add; convert to uintptr only "
                     "within the expression that converts back",
                 )
-            for conv, call, callee_file in _through_calls(file, body, funcs):
+            for conv, call, callee_file in _through_calls(file, body, funcs, converts):
                 report.in_file(callee_file)(
                     conv,
                     f"unsafe.Pointer from a uintptr parameter; the caller at "
@@ -129,7 +130,13 @@ def check(package: Package, report: Reporter) -> None:
 
 def _own(body: Node, types: str) -> list[Node]:
     """The nodes of the given types in ``body``, outside nested function
-    literals, in source order (``types`` as a query: ``[(a) (b)]``)."""
+    literals, in source order (``types`` as a query: ``[(a) (b)]``).
+    Asked again for the same body (once per value it stores), the answer
+    of the last body is reused."""
+    key = (body, types)
+    hit = _own_last.get(key)
+    if hit is not None:
+        return hit
     out = []
     for n in syntax.captured(f"{types} @n", body, "n"):
         p = n.parent
@@ -137,7 +144,13 @@ def _own(body: Node, types: str) -> list[Node]:
             p = p.parent
         if p == body:
             out.append(n)
+    if len(_own_last) > 8:
+        _own_last.clear()
+    _own_last[key] = out
     return out
+
+
+_own_last: dict[tuple[Node, str], list[Node]] = {}
 
 
 def from_pointer(file: GoFile, node: Node) -> bool:
@@ -306,29 +319,49 @@ class _Functions:
 
 
 def _through_calls(
-    file: GoFile, body: Node, funcs: _Functions
+    file: GoFile,
+    body: Node,
+    funcs: _Functions,
+    converts: dict[tuple[str, int], list[Node]],
 ) -> Iterator[tuple[Node, Node, GoFile]]:
     """Conversions back to a pointer inside a package function that
-    received a pointer-made uintptr from a call in ``body``."""
+    received a pointer-made uintptr from a call in ``body``.
+
+    :param converts: the conversions of each (function, parameter index)
+        found so far: a function called a thousand times (``Syscall``) is
+        read once.
+    """
     for call in _own(body, "(call_expression)"):
         if b"uintptr" not in (call.text or b""):
             continue  # no argument can be a pointer made into a uintptr
         fn = call.child_by_field_name("function")
-        if fn is None or fn.type != "identifier" or funcs.get(text(fn)) is None:
+        if fn is None or fn.type != "identifier":
             continue
-        if syntax.find_local_declaration(fn) is not None:
+        name = text(fn)
+        callee = funcs.get(name)
+        if callee is None:
             continue
-        decl, callee_file = funcs.get(text(fn))
+        decl, callee_file = callee
         callee_body = decl.child_by_field_name("body")
         if callee_body is None:
             continue  # assembly or a pull: rule 4 allows it
         params = _param_names(decl)
-        for i, arg in enumerate(arguments(call)):
-            if i >= len(params) or params[i] is None or not from_pointer(file, arg):
+        args = arguments(call)
+        back = []
+        for i in range(min(len(args), len(params))):
+            if params[i] is None:
                 continue
-            store = _Store(params[i], arg, params[i])
-            for conv in _uses(callee_file, callee_body, store):
-                yield conv, call, callee_file
+            if (name, i) not in converts:
+                store = _Store(params[i], params[i], params[i])
+                converts[name, i] = list(_uses(callee_file, callee_body, store))
+            if converts[name, i]:
+                back.append(i)
+        if not back or syntax.find_local_declaration(fn) is not None:
+            continue  # no parameter goes back to a pointer, or a local func
+        for i in back:
+            if from_pointer(file, args[i]):
+                for conv in converts[name, i]:
+                    yield conv, call, callee_file
 
 
 def _param_names(decl: Node) -> list[Node | None]:
