@@ -194,9 +194,12 @@ def find_config(
     that is a link to somewhere outside it is not read.
     """
     memo = {} if memo is None else memo
+    if directory in memo:
+        return memo[directory]  # every file of a directory asks
     visited = []
     found: Path | None = None
-    for d in (directory, *directory.parents):
+    d = directory
+    while True:
         if within is not None and not d.is_relative_to(within):
             break
         if d in memo:
@@ -215,6 +218,9 @@ def find_config(
         ):
             found = pyproject
             break
+        if d.parent == d:
+            break
+        d = d.parent
     for d in visited:
         memo[d] = found
     return found

@@ -88,20 +88,38 @@ def _walk(
     unreadable: list[str],
     walked: set[Path],
 ) -> Iterable[Path]:
-    def onerror(err: OSError) -> None:
-        unreadable.append(f"{err.filename}: {err.strerror or err}")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        d = Path(dirpath)
+    # os.scandir rather than os.walk: its entries say which are links
+    # without an lstat per file.
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                entries = list(it)
+        except OSError as err:
+            unreadable.append(f"{err.filename}: {err.strerror or err}")
+            continue
         walked.add(d)
-        dirnames[:] = sorted(
-            n
-            for n in dirnames
-            if not (n.startswith((".", "_")) or n in SKIP_DIRS)
-            and not _is_symlink(d / n)
-            and not excluded(d / n)
-        )
-        yield from _source_files(d, filenames, excluded)
+        subdirs = []
+        files = []
+        for e in entries:
+            if _entry_is_dir(e):
+                n = e.name
+                if n.startswith((".", "_")) or n in SKIP_DIRS:
+                    continue
+                sub = d / n
+                if not excluded(sub):
+                    subdirs.append(sub)
+            elif e.name.endswith(SOURCE_SUFFIXES) and not e.name.startswith((".", "_")):
+                if _entry_is_symlink(e):
+                    log.info("%s: symbolic link; not followed", d / e.name)
+                    continue
+                f = d / e.name
+                if not excluded(f):
+                    files.append(f)
+        yield from files
+        # Reversed onto the stack: directories are entered in name order.
+        stack += sorted(subdirs, reverse=True)
 
 
 def _source_files(
@@ -117,6 +135,22 @@ def _source_files(
         if excluded(f):
             continue
         yield f
+
+
+def _entry_is_dir(e: os.DirEntry) -> bool:
+    """A directory to walk into: not a link to one, as os.walk would not
+    follow it either."""
+    try:
+        return e.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _entry_is_symlink(e: os.DirEntry) -> bool:
+    try:
+        return e.is_symlink()
+    except OSError:
+        return False  # kept, so that reading it reports the error
 
 
 def _is_symlink(path: Path) -> bool:

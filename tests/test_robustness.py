@@ -1010,15 +1010,23 @@ def test_directory_vanishes_during_the_walk(tree, monkeypatch):
         tree,
         {"pkg/a.go": LINKNAME_WITHOUT_UNSAFE, "pkg/gone/g.go": LINKNAME_WITHOUT_UNSAFE},
     )
-    real_walk = os.walk
+    real_scandir = os.scandir
 
-    def walk(top, *args, **kwargs):
-        for entry in real_walk(top, *args, **kwargs):
-            yield entry
-            if Path(entry[0]) == tree / "pkg":
+    class Listing:
+        def __init__(self, path):
+            # shutil.rmtree lists directories by descriptor.
+            self.path = path if isinstance(path, int) else Path(path)
+            self.it = real_scandir(path)
+
+        def __enter__(self):
+            return self.it.__enter__()
+
+        def __exit__(self, *exc):
+            self.it.__exit__(*exc)
+            if self.path == tree / "pkg":
                 shutil.rmtree(tree / "pkg/gone")  # after listing, before entering
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", Listing)
 
     result = analyse()
 
