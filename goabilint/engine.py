@@ -456,11 +456,16 @@ def check_package(
     enabled_by_file: dict[str, frozenset[str]] = {}
     # Resolve the directory once: per-file resolve() costs an lstat per
     # path component, for every file of a large tree.
-    real_dir = pkg.directory.resolve()
+    real_dir = pkg.directory.resolve() if settings.per_file_ignores else None
+    all_codes = frozenset(r.code for r in enabled_all)
     for f in [*pkg.go_files, *pkg.asm_files]:
-        off = settings.ignored_for(_relative(real_dir / f.path.name, settings.root))
-        enabled_by_file[f.display] = frozenset(
-            r.code for r in enabled_all if not any(_sel(r, s) for s in off)
+        off = ()
+        if real_dir is not None:
+            off = settings.ignored_for(_relative(real_dir / f.path.name, settings.root))
+        enabled_by_file[f.display] = (
+            frozenset(r.code for r in enabled_all if not any(_sel(r, s) for s in off))
+            if off
+            else all_codes
         )
     out.enabled = set().union(*enabled_by_file.values()) if enabled_by_file else set()
 

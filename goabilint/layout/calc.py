@@ -169,6 +169,13 @@ def import_path(package: Package) -> str | None:
     ``GOROOT/src`` has ``module std``, whose packages are imported by their
     directory (``runtime``, ``internal/abi``).
     """
+    key = "import-path"  # asked by many rules: resolve() costs an lstat a level
+    if key not in package.memo:
+        package.memo[key] = _import_path(package)
+    return package.memo[key]
+
+
+def _import_path(package: Package) -> str | None:
     mod = package.module
     if mod is None or mod.module is None:
         return None
