@@ -10,7 +10,7 @@ to the context's Go version, and any custom tag.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -269,6 +269,24 @@ _HEADER_GO_BUILD = re.compile(rb"^//go:build(?:\s|$)(.*)$")
 _HEADER_PLUS_BUILD = re.compile(rb"^//\s*\+build(?:\s+(.*))?$")
 
 
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+def _first_lines(src: bytes, limit: int) -> Iterator[bytes]:
+    """``src.splitlines()[:limit]``, split as far as they are read: the
+    header is a few lines of a file of thousands."""
+    pos, n = 0, len(src)
+    for _ in range(limit):
+        if pos >= n:
+            return
+        m = _EOL.search(src, pos)
+        if m is None:
+            yield src[pos:]
+            return
+        yield src[pos : m.start()]
+        pos = m.end()
+
+
 def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
     """Find the file's build constraint in its header.
 
@@ -287,7 +305,7 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
     last_blank = 0
     # The go command drops a leading BOM before it reads the header.
     src = src.removeprefix(b"\xef\xbb\xbf")
-    for lineno, raw in enumerate(src.splitlines()[:400], start=1):
+    for lineno, raw in enumerate(_first_lines(src, 400), start=1):
         line = raw.strip()
         if in_block:
             if b"*/" in line:

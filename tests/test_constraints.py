@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goabilint.constraints import (
     BuildContext,
@@ -393,3 +395,15 @@ def test_go_rejects_the_lines_we_call_malformed(tmp_path, line):
     assert doc["InvalidGoFiles"] == ["f.go"]
     assert "parsing //go:build line" in doc["Error"]["Err"]
     assert GoFile(tmp_path / "f.go", "f.go", src.encode()).constraint_error is not None
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(
+    st.binary(max_size=60).map(lambda b: bytes(b"ab\r\n /"[c % 6] for c in b)),
+    st.integers(0, 20),
+)
+def test_header_lines_split_as_splitlines(data, limit):
+    # read_header splits only the lines it reads, as splitlines would.
+    from goabilint.constraints import _first_lines
+
+    assert list(_first_lines(data, limit)) == data.splitlines()[:limit]
