@@ -67,7 +67,7 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
         else:
             skipped.append(f"{arg}: not a Go or Go assembly file; skipped")
     return Discovered(
-        sorted(found), skipped, unreadable, frozenset(named_dirs - walked_dirs)
+        sorted(found, key=_parts), skipped, unreadable, frozenset(named_dirs - walked_dirs)
     )
 
 
@@ -163,3 +163,8 @@ def _is_symlink(path: Path) -> bool:
         return path.is_symlink()
     except OSError:
         return False
+
+
+def _parts(p: Path) -> tuple[str, ...]:
+    # Path order, computed once a path rather than once a comparison.
+    return p.parts
