@@ -30,6 +30,7 @@ from goabilint import syntax
 from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
+from goabilint.prefilter import Needles
 from goabilint.source import GoFile
 from goabilint.syntax import Node, captured, text
 
@@ -694,24 +695,31 @@ def _type_spec_after(f: GoFile, line: int, comment_lines: set[int]) -> Node | No
 
 
 def _struct_spelled(calc: Calculator, files: list[GoFile], name: str) -> bool:
-    """Whether some file's bytes may declare ``name`` as a struct type: a
-    cheap test before asking the calculator, which parses every file that
-    mentions the name (``slice`` is in many). Answered once per set of
-    files, for every build context that builds the same ones."""
-    memo = calc.memo
-    key = ("struct-spelled", name, tuple(id(f) for f in files))
-    if memo is not None and key in memo:
-        return memo[key]
-    found = _spells_struct(files, name)
-    if memo is not None:
-        memo[key] = found
+    """Whether some file's bytes may declare well-known ``name`` as a struct
+    type: a cheap test before asking the calculator, which parses every
+    file that mentions the name (``slice`` is in many). Answered once per
+    set of files, for every build context that builds the same ones."""
+    memo = calc.memo if calc.memo is not None else {}
+    key = ("structs-spelled", tuple(id(f) for f in files))
+    if key not in memo:
+        memo[key] = frozenset().union(*map(_structs_spelled_in, files))
+    return name in memo[key]
+
+
+_WELL_KNOWN_NEEDLES = Needles(n.encode() for n in WELL_KNOWN)
+
+
+def _structs_spelled_in(f: GoFile) -> frozenset[str]:
+    """The well-known names the file's bytes spell followed by ``struct``."""
+    found = f.__dict__.get("_structs_spelled")
+    if found is None:
+        found = frozenset(
+            raw.decode()
+            for raw in _WELL_KNOWN_NEEDLES.present(f.data)
+            if _struct_decl(raw).search(f.data)
+        )
+        f.__dict__["_structs_spelled"] = found
     return found
-
-
-def _spells_struct(files: list[GoFile], name: str) -> bool:
-    raw = name.encode()
-    pattern = _struct_decl(raw)
-    return any(raw in f.data and pattern.search(f.data) for f in files)
 
 
 @functools.cache
