@@ -67,7 +67,10 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
         else:
             skipped.append(f"{arg}: not a Go or Go assembly file; skipped")
     return Discovered(
-        sorted(found, key=_parts), skipped, unreadable, frozenset(named_dirs - walked_dirs)
+        sorted(found, key=_parts),
+        skipped,
+        unreadable,
+        frozenset(named_dirs - walked_dirs),
     )
 
 

@@ -24,14 +24,14 @@ from goabilint.source import AsmFile, AsmText, GoFile, Package
 from goabilint.syntax import Node, text
 
 __all__ = [
+    "BODYLESS_LINES",
     "AsmVar",
     "Frame",
     "FuncFrame",
     "PackageView",
-    "BODYLESS_LINES",
-    "may_declare_bodyless",
     "asm_contexts",
     "func_frame",
+    "may_declare_bodyless",
     "parse_frame",
 ]
 
@@ -154,6 +154,18 @@ class PackageView:
         self.path = import_path(package)
         self.calc = Calculator.for_package(package, ctx, self.path)
         self.files = [f for f in self.calc.files if _in_package(f)]
+        self._frames: dict[str, FuncFrame | None] = {}
+
+    @classmethod
+    def of(cls, package: Package, ctx: BuildContext) -> PackageView:
+        """The view of ``package`` in ``ctx``, shared by every rule that
+        asks while the package is analysed (its declarations and frames are
+        worked out once)."""
+        key = ("package-view", ctx)
+        view = package.memo.get(key)
+        if view is None:
+            view = package.memo[key] = cls(package, ctx)
+        return view
 
     @functools.cached_property
     def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
@@ -208,6 +220,11 @@ class PackageView:
         return out
 
     def frame(self, name: str) -> FuncFrame | None:
+        if name not in self._frames:
+            self._frames[name] = self._frame(name)
+        return self._frames[name]
+
+    def _frame(self, name: str) -> FuncFrame | None:
         decl = self.bodyless_named(name)
         if decl is None:
             return None

@@ -90,6 +90,7 @@ RULE = Rule(
 )
 
 _NAMED_FP = re.compile(r"\$?([A-Za-z0-9_\x80-\U0010FFFF]+)\+([0-9]+)\(FP\)")
+_DATA_OR_GLOBL = re.compile(r"\b(DATA|GLOBL)\b")
 _OPCODE = re.compile(r"^\s*(?:[A-Za-z0-9_]+:)?\s*([A-Z]+)\s*([^,]*)(?:,\s*(.*))?")
 
 
@@ -103,7 +104,7 @@ def check(package: Package, report: Reporter) -> None:
         for ctx in asm_contexts(af, report.targets):
             key = (ctx.goos, ctx.goarch)
             if key not in views:
-                views[key] = PackageView(package, ctx)
+                views[key] = PackageView.of(package, ctx)
             for line, col, end, message in _check_file(af, views[key], ctx.goarch):
                 if (af.display, line, col, message) in seen:
                     continue  # the same finding for another GOOS
@@ -117,8 +118,10 @@ def _check_file(af: AsmFile, view: PackageView, arch: str):
     frame: FuncFrame | None = None
     fname = ""
     for lineno, raw in enumerate(af.text_lines, start=1):
-        code = raw.split("//", 1)[0]
         t = texts.get(lineno)
+        if t is None and frame is None:
+            continue  # outside a function this rule can check
+        code = raw.split("//", 1)[0]
         if t is not None:
             frame, fname = None, ""
             name = local_name(t.symbol, view.path)
@@ -148,9 +151,11 @@ def _check_file(af: AsmFile, view: PackageView, arch: str):
             continue
         if frame is None:
             continue
-        if re.search(r"\b(DATA|GLOBL)\b", code):
+        if ("DATA" in code or "GLOBL" in code) and _DATA_OR_GLOBL.search(code):
             frame = None
             continue
+        if "(FP)" not in code:
+            continue  # no x+off(FP) operand
         for m in _NAMED_FP.finditer(code):
             problem = _check_ref(
                 frame, m.group(0), m.group(1), int(m.group(2)), code, arch

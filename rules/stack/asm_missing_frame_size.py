@@ -106,7 +106,7 @@ def check(package: Package, report: Reporter) -> None:
         calls = _calling_texts(af, leaves)
         for ctx in asm_contexts(af, report.targets):
             key = (ctx.goos, ctx.goarch)
-            view = views.get(key) or views.setdefault(key, PackageView(package, ctx))
+            view = views.get(key) or views.setdefault(key, PackageView.of(package, ctx))
             for t in af.texts:
                 name = local_name(t.symbol, view.path)
                 sizes = parse_frame(t)

@@ -171,7 +171,7 @@ _EXTERNAL_SUFFIXES = (
 def check(package: Package, report: Reporter) -> None:
     problems: dict[int, tuple[Node, object, list[str], set[str]]] = {}
     for ctx in port_contexts(report.targets):
-        view = PackageView(package, ctx)
+        view = PackageView.of(package, ctx)
         # Findings are at the declarations: of the files reported on only.
         bodyless = (
             view.bodyless

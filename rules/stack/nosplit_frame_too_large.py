@@ -180,7 +180,7 @@ def _check_go(package: Package, report: Reporter, contexts: list[BuildContext]) 
         if ctx.goarch not in ARCHES:
             continue
         key = (ctx.goos, ctx.goarch)
-        view = views.get(key) or views.setdefault(key, PackageView(package, ctx))
+        view = views.get(key) or views.setdefault(key, PackageView.of(package, ctx))
         for f in view.calc.files:
             if b"go:nosplit" not in f.data or not package.reports_on(f):
                 continue
