@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from goabilint_rules.layout._unsafe import (
@@ -110,6 +111,12 @@ def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     """``(expression, base pointer, offset)`` for each ``unsafe.Add(p, n)``
     and each ``unsafe.Pointer(uintptr(p) + n)`` (or ``n + uintptr(p)``, or
     ``- n``) in ``file``."""
+    if not may_have_pointer_arithmetic(file.data):
+        return iter(())  # most files that import unsafe: no need to parse them
+    return _pointer_arithmetic(file)
+
+
+def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     for call in file.query(_ADD_OR_POINTER, "c"):
         which = unsafe_call(file, call, "Add", "Pointer")
         args = arguments(call)
@@ -131,6 +138,49 @@ def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
                 yield call, base, right
             elif op == "+" and (base := uintptr_operand(right)) is not None:
                 yield call, base, left
+
+
+_ADD_WORD = re.compile(rb"\bAdd\b")
+_POINTER_WORD = re.compile(rb"\bPointer\b")
+
+
+def may_have_pointer_arithmetic(data: bytes) -> bool:
+    """Whether the bytes may hold what :func:`pointer_arithmetic` finds.
+
+    ``Add`` as a word, or a call ``Pointer(...)`` whose argument, read up to
+    its closing parenthesis, spells ``uintptr`` and ``+`` or ``-``. Where
+    the bytes cannot be read so simply (a comment, a quote or a line break
+    inside the parentheses), the answer is yes.
+    """
+    if _ADD_WORD.search(data):
+        return True
+    n = len(data)
+    for m in _POINTER_WORD.finditer(data):
+        i = m.end()
+        while i < n and data[i] in b" \t\r\n":
+            i += 1
+        if i < n and data[i] == _SLASH:
+            return True  # a comment before the parenthesis: cannot tell
+        if i >= n or data[i] != _OPEN:
+            continue  # not a call
+        depth, j = 1, i + 1
+        while j < n and depth:
+            c = data[j]
+            if c == _OPEN:
+                depth += 1
+            elif c == _CLOSE:
+                depth -= 1
+            elif c in _UNREADABLE:
+                return True
+            j += 1
+        arg = data[i + 1 : j]
+        if b"uintptr" in arg and (b"+" in arg or b"-" in arg):
+            return True
+    return False
+
+
+_OPEN, _CLOSE, _SLASH = b"()/"
+_UNREADABLE = frozenset(b"\"'`/\n\r")
 
 
 def _element_base(file: GoFile, base: Node) -> bool:

@@ -1,0 +1,65 @@
+"""Byte tests that let rules skip parsing a file must never skip one that
+the parse would have found something in. Each is checked against the
+syntax tree on the fixtures, the example module and the Go standard
+library (a large body of real code)."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+
+from goabilint_rules.layout import _mirror
+from goabilint_rules.layout.hard_coded_offset import (
+    _pointer_arithmetic,
+    may_have_pointer_arithmetic,
+)
+
+from goabilint.source import GoFile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def corpus() -> tuple[GoFile, ...]:
+    paths = sorted((ROOT / "testdata").rglob("*.go"))
+    paths += sorted((ROOT / "examples").rglob("*.go"))
+    go = shutil.which("go")
+    assert go, "no go on PATH"
+    goroot = subprocess.run(
+        [go, "env", "GOROOT"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    paths += sorted((Path(goroot) / "src").rglob("*.go"))
+    return tuple(GoFile(p, str(p), p.read_bytes()) for p in paths if p.is_file())
+
+
+def test_pointer_arithmetic_gate_keeps_every_file_with_a_candidate():
+    kept = skipped = 0
+    for f in corpus():
+        if b"unsafe" not in f.data:
+            continue
+        if may_have_pointer_arithmetic(f.data):
+            kept += 1
+            continue
+        skipped += 1
+        assert not list(_pointer_arithmetic(f)), f.display
+    assert kept and skipped > kept  # the gate is neither empty nor a no-op
+
+
+def test_linkname_gate_keeps_every_file_pulling_a_known_function():
+    kept = 0
+    for f in corpus():
+        if b"go:linkname" not in f.data:
+            continue
+        pulls = [
+            d
+            for d in f.directives
+            if d.name == "linkname"
+            and len(d.args) == 2
+            and _mirror._known_func(d.args[1])
+        ]
+        if pulls:
+            kept += 1
+            assert _mirror._may_pull_known(f.data), f.display
+    assert kept
