@@ -103,9 +103,7 @@ def check(package: Package, report: Reporter) -> None:
     for file in package.go_files:
         if b"uintptr" not in file.data or b"unsafe" not in file.data:
             continue  # both patterns start from uintptr(p) with p an unsafe.Pointer here
-        for fn in file.query(
-            "[(function_declaration) (method_declaration) (func_literal)] @f", "f"
-        ):
+        for fn in _functions_spelling_uintptr(file):
             body = fn.child_by_field_name("body")
             if body is None or b"uintptr" not in (body.text or b""):
                 continue  # both patterns start from a uintptr(...) conversion here
@@ -126,6 +124,18 @@ def check(package: Package, report: Reporter) -> None:
                     f"{file.display}:{call.start_point[0] + 1} made it from a pointer",
                     fix="pass an unsafe.Pointer instead of a uintptr",
                 )
+
+
+def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
+    """The functions and function literals of the file, in source order,
+    inside top-level declarations that spell ``uintptr``: the rest cannot
+    hold a conversion, and are not searched."""
+    for decl in file.root.named_children:
+        if b"uintptr" not in (decl.text or b""):
+            continue
+        if decl.type in ("function_declaration", "method_declaration"):
+            yield decl
+        yield from syntax.captured("(func_literal) @f", decl, "f")
 
 
 def _own(body: Node, types: str) -> list[Node]:
