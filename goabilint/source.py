@@ -172,6 +172,10 @@ class SourceFile:
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
 
+def _start(node: Node) -> int:
+    return node.start_byte
+
+
 def _parse(data: bytes) -> tree_sitter.Tree:
     # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
     return syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
@@ -194,11 +198,18 @@ class GoFile(SourceFile):
         """The nodes a query captures as ``name`` over the whole file, in
         source order; computed once per file, however many rules (or build
         contexts of one rule) ask."""
+        return self.captures(source).get(name, [])
+
+    def captures(self, source: str) -> dict[str, list[Node]]:
+        """Every capture of a query over the whole file, by name, each in
+        source order: one pass for a query with several captures."""
         memo = self.__dict__.setdefault("_query_memo", {})
-        key = (source, name)
-        if key not in memo:
-            memo[key] = syntax.captured(source, self.root, name)
-        return memo[key]
+        if source not in memo:
+            memo[source] = {
+                name: sorted(nodes, key=_start)
+                for name, nodes in syntax.captures(source, self.root).items()
+            }
+        return memo[source]
 
     @property
     def parsed(self) -> bool:

@@ -1091,14 +1091,19 @@ class Guard:
 _SIZE_WORDS = (b"Sizeof", b"Offsetof", b"Alignof")
 
 
+# Where a guard can be: a declaration's type or value, or an assignment.
+_GUARD_PLACES = "[(var_spec) (const_spec)] @s (assignment_statement) @a"
+
+
 def find_guards(files: list[GoFile]) -> list[Guard]:
     out: list[Guard] = []
     for f in files:
         if b"unsafe" not in f.data or not any(map(f.data.__contains__, _SIZE_WORDS)):
             continue  # a guard calls unsafe.Sizeof, Offsetof or Alignof
-        for spec in f.query("[(var_spec) (const_spec)] @s", "s"):
+        nodes = f.captures(_GUARD_PLACES)
+        for spec in nodes.get("s", ()):
             out += _spec_guards(f, spec)
-        for stmt in f.query("(assignment_statement) @a", "a"):
+        for stmt in nodes.get("a", ()):
             right = stmt.child_by_field_name("right")
             for value in right.named_children if right is not None else []:
                 g = _index_guard(f, value)

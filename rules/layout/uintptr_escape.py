@@ -133,8 +133,11 @@ def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
     for decl in file.root.named_children:
         if b"uintptr" not in (decl.text or b""):
             continue
+        src = decl.text or b""
         if decl.type in ("function_declaration", "method_declaration"):
             yield decl
+            if src.find(b"func", 4) == -1:
+                continue  # no function literal inside
         yield from syntax.captured("(func_literal) @f", decl, "f")
 
 
