@@ -62,7 +62,7 @@ def execute(
     _worker_state = (registry, cache)
     try:
         results: dict[int, PackageResult] = {}
-        batches = _batches(list(range(len(jobs))), jobs, workers * BATCHES_PER_WORKER)
+        batches = _batches(list(range(len(jobs))), jobs, workers)
         unfinished = _run_pool(batches, jobs, workers, results)
         if unfinished:
             # A broken pool fails every pending task, so the culprit is
@@ -82,28 +82,35 @@ def _can_fork() -> bool:
 
 
 def _batches(
-    indices: list[int], jobs: Sequence[PackageJob], count: int
+    indices: list[int], jobs: Sequence[PackageJob], workers: int
 ) -> list[list[int]]:
-    """Split job indices into about ``count`` batches of similar size,
-    largest packages first.
+    """Split job indices into batches for ``workers``, largest packages
+    first, the batches shrinking towards the end.
 
     A package is analysed whole by one worker, and a few packages of a big
     tree (a runtime, generated code) cost more than hundreds of small ones:
     handing them out first, and the small ones last, keeps every worker
     busy to the end (longest processing time first). Size is the bytes of
-    the package's files.
+    the package's files, a rough guess at the time a package takes; so no
+    batch is larger than a share of what is left (guided scheduling), and
+    the last ones are small enough that no worker waits long for another.
     """
     weight = {i: _bytes(jobs[i]) for i in indices}
     order = sorted(indices, key=lambda i: -weight[i])
-    target = max(1, sum(weight.values()) // max(1, count))
+    remaining = sum(weight.values())
+    largest = max(1, remaining // max(1, workers * BATCHES_PER_WORKER))
+    smallest = max(1, largest // BATCHES_PER_WORKER)
     batches: list[list[int]] = [[]]
     size = 0
+    target = largest
     for i in order:
         if size >= target and batches[-1]:
             batches.append([])
             size = 0
+            target = max(smallest, min(largest, remaining // (2 * workers)))
         batches[-1].append(i)
         size += weight[i]
+        remaining -= weight[i]
     return batches
 
 
