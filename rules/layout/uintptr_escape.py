@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from goabilint.context import Reporter
 from goabilint.layout.calc import import_path
 from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile, Package
-from goabilint.syntax import FUNCTION_TYPES, Node, text
+from goabilint.syntax import Node, text
 
 RULE = Rule(
     code="LAY006",
@@ -141,29 +140,37 @@ def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
         yield from syntax.captured("(func_literal) @f", decl, "f")
 
 
-def _own(body: Node, types: str) -> list[Node]:
-    """The nodes of the given types in ``body``, outside nested function
-    literals, in source order (``types`` as a query: ``[(a) (b)]``).
-    Asked again for the same body (once per value it stores), the answer
-    of the last body is reused."""
-    key = (body, types)
-    hit = _own_last.get(key)
-    if hit is not None:
-        return hit
-    out = []
-    for n in syntax.captured(f"{types} @n", body, "n"):
-        p = n.parent
-        while p is not None and p != body and p.type not in FUNCTION_TYPES:
-            p = p.parent
-        if p == body:
-            out.append(n)
-    if len(_own_last) > 8:
-        _own_last.clear()
-    _own_last[key] = out
-    return out
+# What the rule follows in a body, with the function literals inside it.
+_BODY_NODES = """
+(call_expression) @calls
+[(short_var_declaration) (assignment_statement) (var_spec)] @stores
+(func_literal) @literals
+"""
 
 
-_own_last: dict[tuple[Node, str], list[Node]] = {}
+def _own(body: Node, kind: str) -> list[Node]:
+    """The ``calls`` or ``stores`` of ``body`` outside nested function
+    literals, in source order; found in one pass for both, and kept for
+    the last bodies asked about (once per value a body stores)."""
+    own = _own_last.get(body)
+    if own is None:
+        found = syntax.captures(_BODY_NODES, body)
+        literals = [(n.start_byte, n.end_byte) for n in found.get("literals", ())]
+        own = {}
+        for k in ("calls", "stores"):
+            nodes = sorted(found.get(k, ()), key=lambda n: n.start_byte)
+            own[k] = [
+                n
+                for n in nodes
+                if not any(s <= n.start_byte and n.end_byte <= e for s, e in literals)
+            ]
+        if len(_own_last) > 8:
+            _own_last.clear()
+        _own_last[body] = own
+    return own[kind]
+
+
+_own_last: dict[Node, dict[str, list[Node]]] = {}
 
 
 def from_pointer(file: GoFile, node: Node) -> bool:
@@ -195,7 +202,7 @@ def from_pointer(file: GoFile, node: Node) -> bool:
 
 def _stores(file: GoFile, body: Node) -> list[_Store]:
     out = []
-    for n in _own(body, "[(short_var_declaration) (assignment_statement) (var_spec)]"):
+    for n in _own(body, "stores"):
         if b"uintptr" not in (n.text or b""):
             continue  # from_pointer needs a uintptr(...) conversion
         if n.type in ("short_var_declaration", "assignment_statement"):
@@ -243,7 +250,7 @@ def _items(node: Node | None) -> list[Node]:
 def _uses(file: GoFile, body: Node, store: _Store, after: int = 0) -> Iterator[Node]:
     """``unsafe.Pointer(...)`` conversions from byte ``after`` on that read
     the stored value."""
-    for n in _own(body, "(call_expression)"):
+    for n in _own(body, "calls"):
         if n.start_byte < after:
             continue
         if not unsafe_call(file, n, "Pointer"):
@@ -344,7 +351,7 @@ def _through_calls(
         found so far: a function called a thousand times (``Syscall``) is
         read once.
     """
-    for call in _own(body, "(call_expression)"):
+    for call in _own(body, "calls"):
         if b"uintptr" not in (call.text or b""):
             continue  # no argument can be a pointer made into a uintptr
         fn = call.child_by_field_name("function")
