@@ -204,7 +204,15 @@ def _check_go(package: Package, report: Reporter, contexts: list[BuildContext]) 
 
 
 def _nosplit_functions(f: GoFile) -> list[Node]:
-    """Function and method declarations marked ``//go:nosplit``."""
+    """Function and method declarations marked ``//go:nosplit`` (found once
+    per file, for every build context)."""
+    found = f.__dict__.get("_nosplit_functions")
+    if found is None:
+        found = f.__dict__["_nosplit_functions"] = _find_nosplit_functions(f)
+    return found
+
+
+def _find_nosplit_functions(f: GoFile) -> list[Node]:
     marked = {d.line for d in f.directives if d.name == "nosplit"}
     if not marked:
         return []
@@ -228,8 +236,8 @@ def _nosplit_functions(f: GoFile) -> list[Node]:
 def _largest_local(view: PackageView, fn: Node, f: GoFile) -> tuple[str, int] | None:
     """The name and size of the largest non-escaping local of known size."""
     body = fn.child_by_field_name("body")
-    if body is None:
-        return None
+    if body is None or b"var" not in (body.text or b""):
+        return None  # no var declaration: no local of a written type
     best: tuple[str, int] | None = None
     for spec in captured("(var_spec) @v", body, "v"):
         tnode = spec.child_by_field_name("type")
