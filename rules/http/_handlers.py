@@ -70,6 +70,8 @@ def param_kind(file: GoFile, t: Node | None) -> str:
     if t is None:
         return "other"
     base, pointers = strip_pointer(t)
+    if not (base.text or b"").endswith((b"ResponseWriter", b"Request")):
+        return "other"  # names neither type, whatever the package
     if file.refers_to(base, HTTP, "ResponseWriter"):
         return "writer" if pointers == 0 else "writer-pointer"
     if file.refers_to(base, HTTP, "Request"):
