@@ -9,6 +9,7 @@ to the context's Go version, and any custom tag.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -98,8 +99,17 @@ class Constraint:
     def __init__(self, op: str, args: Sequence[Constraint | str]):
         self.op = op  # "tag", "not", "and", "or"
         self.args = tuple(args)
+        self._answers: dict[BuildContext, bool] = {}
 
     def eval(self, ctx: BuildContext) -> bool:
+        # Files with the same expression share one Constraint (parse_expr
+        # is cached), and rules ask each file about the same few contexts.
+        answer = self._answers.get(ctx)
+        if answer is None:
+            answer = self._answers[ctx] = self._eval(ctx)
+        return answer
+
+    def _eval(self, ctx: BuildContext) -> bool:
         if self.op == "tag":
             return ctx.has_tag(str(self.args[0]))
         if self.op == "not":
@@ -132,8 +142,12 @@ MAX_SIZE = 1000
 _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[\w.]+)")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_expr(expr: str) -> Constraint:
-    """Parse a ``//go:build`` expression (without the ``//go:build`` prefix)."""
+    """Parse a ``//go:build`` expression (without the ``//go:build`` prefix).
+
+    Cached: the files of a tree repeat a few expressions, and a
+    :class:`Constraint` is not changed once made."""
     tokens: list[str] = []
     pos = 0
     expr = expr.strip()

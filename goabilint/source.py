@@ -324,8 +324,13 @@ class GoFile(SourceFile):
     def _may_import(self, path: str) -> bool:
         """A byte test that rules out most files without parsing them: an
         import of ``path`` spells it between quotes or back quotes."""
-        raw = path.encode()
-        return b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data
+        memo = self.__dict__.setdefault("_may_import_memo", {})
+        if path not in memo:
+            raw = path.encode()
+            memo[path] = (
+                b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data
+            )
+        return memo[path]
 
     def resolve_package(self, ident: Node) -> str | None:
         """The import path ``ident`` refers to, if it names an imported package.
