@@ -43,9 +43,10 @@ def captured(source: str, node: Node, name: str) -> list[Node]:
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", "replace")
+    raw = node.text  # a copy of the bytes each time it is read
+    return "" if raw is None else raw.decode("utf-8", "replace")
 
 
 def string_value(node: Node) -> str | None:
