@@ -86,10 +86,13 @@ def check(package: Package, report: Reporter) -> None:
             continue  # its findings would be dropped
         if b"unsafe" not in file.data or not file.imports_path("unsafe"):
             continue
+        arithmetic = list(pointer_arithmetic(file))
+        if not arithmetic:
+            continue  # most files: no calculator needed
         calc = calculator_for(package, file, contexts)
         if calc is None:
             continue  # no target builds the file
-        for node, base, offset in pointer_arithmetic(file):
+        for node, base, offset in arithmetic:
             if _element_base(file, base):
                 continue  # counts elements of an array or slice
             found = hard_coded(calc, offset, file)
