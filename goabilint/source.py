@@ -172,6 +172,29 @@ class SourceFile:
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
 
+_WORD_BYTES = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+)
+
+
+def _spelled_bare(data: bytes, raw: bytes) -> bool:
+    """Whether ``raw`` occurs not after a word byte, ``.`` or a quote, nor
+    after a ``/`` unless that ends a comment, and not before a word byte or
+    ``.``."""
+    at = data.find(raw)
+    while at != -1:
+        end = at + len(raw)
+        before = data[at - 1] if at > 0 else 0
+        after = data[end] if end < len(data) else 0
+        if not (before in _WORD_BYTES or before in b'."') and not (
+            after in _WORD_BYTES or after == 0x2E
+        ):
+            if before != 0x2F or at < 2 or data[at - 2] == 0x2A:
+                return True
+        at = data.find(raw, at + 1)
+    return False
+
+
 def _start(node: Node) -> int:
     return node.start_byte
 
@@ -342,9 +365,19 @@ class GoFile(SourceFile):
         paths = [i.path for i in self.imports if i.name == name]
         if not paths:
             return None
-        if syntax.find_local_declaration(ident) is not None:
+        if self._may_declare(name) and syntax.find_local_declaration(ident) is not None:
             return None  # a local variable, parameter or type shadows it
         return paths[0]
+
+    def _may_declare(self, name: str) -> bool:
+        """Whether the bytes spell ``name`` anywhere but as a selector's
+        operand (``name.X``), a field (``x.name``) or inside an import path
+        (``"net/name"``): a declaration of it must. Most files use an
+        imported name only as ``unsafe.Pointer``, and need no scope walk."""
+        memo = self.__dict__.setdefault("_may_declare_memo", {})
+        if name not in memo:
+            memo[name] = _spelled_bare(self.data, name.encode())
+        return memo[name]
 
     def is_predeclared(self, ident: Node) -> bool:
         """Whether ``ident`` can only mean Go's predeclared name (``string``,

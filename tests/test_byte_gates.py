@@ -63,3 +63,33 @@ def test_linkname_gate_keeps_every_file_pulling_a_known_function():
             kept += 1
             assert _mirror._may_pull_known(f.data), f.display
     assert kept
+
+
+def test_import_names_spelled_only_as_selectors_are_never_shadowed():
+    from goabilint import syntax
+
+    checked = 0
+    for f in corpus():
+        if b'"unsafe"' not in f.data and b'"net/http"' not in f.data:
+            continue
+        for name in {i.name for i in f.imports} & {"unsafe", "http"}:
+            if f._may_declare(name):
+                continue
+            checked += 1
+            for ident in f.query("(identifier) @i", "i"):
+                if syntax.text(ident) == name:
+                    assert syntax.find_local_declaration(ident) is None, f.display
+    assert checked > 1000
+
+
+def test_a_declaration_in_the_bytes_is_seen():
+    def may(src: bytes) -> bool:
+        return GoFile(Path("x.go"), "x.go", src)._may_declare("unsafe")
+
+    head = b'package p\n\nimport "unsafe"\n\n'
+    assert not may(head + b"var _ = unsafe.Sizeof(0)\n")
+    assert not may(head + b"var _ = x.unsafe\n")
+    assert may(head + b"func f() { unsafe := 1; _ = unsafe }\n")
+    assert may(head + b"func f(unsafe int) {}\n")
+    assert may(head + b"func f() { /*c*/unsafe := 1 }\n")
+    assert may(head + b"// unsafe, in a comment, is enough to look closer\n")
