@@ -256,10 +256,14 @@ def display_path(path: Path, cwd: Path) -> str:
     A file name that is not valid UTF-8 is shown with backslash escapes, so
     that every output format can carry it.
     """
-    try:
-        shown = path.relative_to(cwd).as_posix()
-    except ValueError:
-        shown = path.as_posix()
+    p, c = os.fspath(path), os.fspath(cwd)
+    if os.sep == "/" and p.startswith(c.rstrip("/") + "/"):
+        shown = p[len(c.rstrip("/")) + 1 :]  # what relative_to gives, without pathlib
+    else:
+        try:
+            shown = path.relative_to(cwd).as_posix()
+        except ValueError:
+            shown = path.as_posix()
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 

@@ -57,17 +57,17 @@ def parse_go_mod(path: Path, data: bytes) -> GoMod:
 
 @functools.lru_cache(maxsize=4096)
 def find_go_mod(directory: Path) -> GoMod | None:
-    """The nearest ``go.mod`` at or above ``directory`` (an absolute path)."""
-    for d in (directory, *directory.parents):
-        candidate = d / "go.mod"
-        try:
-            data = candidate.read_bytes()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            continue
-        except OSError as e:  # say so rather than guess the Go version silently
-            err = (
-                f"{candidate}: cannot read: {e.strerror or e}; its go line is not known"
-            )
-            return GoMod(candidate, None, None, None, (err,))
-        return parse_go_mod(candidate, data)
-    return None
+    """The nearest ``go.mod`` at or above ``directory`` (an absolute path).
+
+    Each directory is looked at once per run: the answer for a parent is
+    the cached answer for all of its subdirectories without a go.mod."""
+    candidate = directory / "go.mod"
+    try:
+        data = candidate.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        parent = directory.parent
+        return None if parent == directory else find_go_mod(parent)
+    except OSError as e:  # say so rather than guess the Go version silently
+        err = f"{candidate}: cannot read: {e.strerror or e}; its go line is not known"
+        return GoMod(candidate, None, None, None, (err,))
+    return parse_go_mod(candidate, data)
