@@ -133,7 +133,8 @@ def check(package: Package, report: Reporter) -> None:
     imports = [
         (f, i)
         for f in files
-        if any(f.imports_path(p) for p in DEBUG_PACKAGES)
+        # Findings are at the imports: of the files reported on.
+        if package.reports_on(f) and any(f.imports_path(p) for p in DEBUG_PACKAGES)
         for i in f.imports
         if i.path in DEBUG_PACKAGES
     ]

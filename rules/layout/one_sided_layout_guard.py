@@ -68,6 +68,11 @@ def check(package: Package, report: Reporter) -> None:
     if not files:
         return
     built = [f for f in files if report.targets.is_built(f)]
+    if package.reported is not None:
+        # Findings are at guards: none in the files reported on, none to
+        # pair with the rest of the package.
+        if not find_guards([f for f in built if package.reports_on(f)]):
+            return
     guards = find_guards(built)
     directions: dict[tuple[str, str], set[str]] = {}
     for g in guards:
