@@ -180,23 +180,32 @@ def check(package: Package, report: Reporter) -> None:
         )
         if not bodyless or view.path in ("builtin", "unsafe"):
             continue  # nothing to define, or the compiler's own declarations
-        linknamed = _linknamed(view, None if package.reported is None else bodyless)
-        asm_built = any(af.built_for(ctx) for af in package.asm_files)
-        complete = not (asm_built or _has_external_files(package, ctx, view))
-        if view.path in INCOMPLETE_STD:
-            complete = False
         table = _table(str(ctx.go))
+        # The tests that need no directive first: most body-less functions
+        # have assembly, or are defined by std.
+        undefined = {}
         for name, (node, file) in bodyless.items():
             if file.is_test:
                 continue  # test-only declarations: checked by go vet
             full = f"{view.path}.{name}" if view.path else None
-            if name in linknamed or name in view.asm_texts or name == "_":
-                continue
-            if full in INTRINSICS:
+            if name in view.asm_texts or name == "_" or full in INTRINSICS:
                 continue
             sym = table.symbol(full) if table is not None and full else None
             if sym is not None and sym.defined_for((ctx.goos, ctx.goarch)):
                 continue  # std defines it, e.g. by a push from runtime
+            undefined[name] = (node, file)
+        if not undefined:
+            continue
+        # Directives are read only in files that spell one of the names
+        # left, when they are few.
+        linknamed = _linknamed(view, undefined if len(undefined) <= 32 else None)
+        asm_built = any(af.built_for(ctx) for af in package.asm_files)
+        complete = not (asm_built or _has_external_files(package, ctx, view))
+        if view.path in INCOMPLETE_STD:
+            complete = False
+        for name, (node, file) in undefined.items():
+            if name in linknamed:
+                continue
             if _wasmimport(file, node):
                 continue
             if not complete and not (name[:1].isupper() or _referenced(view, name)):
