@@ -20,11 +20,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import itertools
 import logging
 import os
 import json
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -69,14 +69,34 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_dir(path.parent)
             _ensure_gitignore(self.directory.parent)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            # A name no other writer uses (this run, process and a counter),
+            # created exclusively: cheaper than tempfile's names, as safe.
+            tmp = path.parent / f".tmp-{_RUN}-{os.getpid()}-{next(_SERIAL)}"
+            try:
+                fd = os.open(tmp, _CREATE, 0o644)
+            except FileNotFoundError:  # the directory went away since
+                _make_dir.cache_clear()
+                _make_dir(path.parent)
+                fd = os.open(tmp, _CREATE, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(value, f, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError as e:  # a read-only tree still gets its results
             log.debug("cannot write cache entry %s: %s", path, e)
+
+
+_RUN = os.urandom(4).hex()
+_SERIAL = itertools.count()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+
+@functools.cache
+def _make_dir(directory: Path) -> None:
+    # Once per directory and process; a directory removed during the run
+    # fails the write, which costs only that entry.
+    directory.mkdir(parents=True, exist_ok=True)
 
 
 @functools.cache
