@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from goabilint_rules.layout._unsafe import (
@@ -143,8 +142,20 @@ def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
                 yield call, base, left
 
 
-_ADD_WORD = re.compile(rb"\bAdd\b")
-_POINTER_WORD = re.compile(rb"\bPointer\b")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _words(data: bytes, word: bytes) -> Iterator[int]:
+    """The end offsets of ``word`` where it stands as a whole word (as the
+    ASCII ``\b`` of a bytes pattern sees it)."""
+    at = data.find(word)
+    while at != -1:
+        end = at + len(word)
+        if not (at and data[at - 1] in _WORD) and not (
+            end < len(data) and data[end] in _WORD
+        ):
+            yield end
+        at = data.find(word, end)
 
 
 def may_have_pointer_arithmetic(data: bytes) -> bool:
@@ -155,11 +166,12 @@ def may_have_pointer_arithmetic(data: bytes) -> bool:
     the bytes cannot be read so simply (a comment, a quote or a line break
     inside the parentheses), the answer is yes.
     """
-    if _ADD_WORD.search(data):
-        return True
+    # Found with bytes.find, not a pattern starting with \b (which is tried
+    # at every position of the file).
     n = len(data)
-    for m in _POINTER_WORD.finditer(data):
-        i = m.end()
+    if any(True for _ in _words(data, b"Add")):
+        return True
+    for i in _words(data, b"Pointer"):
         while i < n and data[i] in b" \t\r\n":
             i += 1
         if i < n and data[i] == _SLASH:
