@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from goabilint.source import GoFile
-from goabilint.syntax import Node, find_local_declaration, text
+from goabilint.syntax import Node, captures, find_local_declaration, text
 from goabilint.syntax import expression_items as items
 from goabilint.syntax import unparen
 
@@ -167,24 +167,21 @@ def volatile_names(body: Node) -> frozenset[str]:
     can change during any call; conditions on it are never recorded.
     """
     out: set[str] = set()
-    stack = [(body, False)]
-    while stack:
-        n, in_literal = stack.pop()
-        if n.type == "unary_expression" and _operator(n) == "&":
-            operand = n.child_by_field_name("operand")
-            if operand is not None:
-                out.update(_IDENT.findall(text(operand))[:1])
-        elif in_literal and n.type in (
-            "assignment_statement",
-            "inc_statement",
-            "dec_statement",
-        ):
+    found = captures(_VOLATILE, body)
+    for n in found.get("address", ()):
+        operand = n.child_by_field_name("operand")
+        if operand is not None and _operator(n) == "&":
+            out.update(_IDENT.findall(text(operand))[:1])
+    for literal in found.get("literal", ()):
+        for n in captures(_CHANGES, literal).get("change", ()):
             left = n.child_by_field_name("left") or (n.named_children or [None])[0]
             if left is not None:
                 out.update(_roots(left))
-        inside = in_literal or n.type == "func_literal"
-        stack.extend((c, inside) for c in n.named_children)
     return frozenset(out)
+
+
+_VOLATILE = "(unary_expression) @address (func_literal) @literal"
+_CHANGES = "[(assignment_statement) (inc_statement) (dec_statement)] @change"
 
 
 def _roots(left: Node) -> list[str]:
