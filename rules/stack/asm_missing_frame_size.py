@@ -153,7 +153,15 @@ def _calling_texts(af: AsmFile, leaves: set[str]) -> set[int]:
 
 
 def _calls(af: AsmFile) -> dict[int, list[str]]:
-    """Per TEXT line, the Go-visible symbols its body calls."""
+    """Per TEXT line, the Go-visible symbols its body calls (read once per
+    file)."""
+    out = af.__dict__.get("_stk002_calls")
+    if out is None:
+        out = af.__dict__["_stk002_calls"] = _find_calls(af)
+    return out
+
+
+def _find_calls(af: AsmFile) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     starts = {t.line for t in af.texts}
     current = None
@@ -162,8 +170,8 @@ def _calls(af: AsmFile) -> dict[int, list[str]]:
             current = lineno
             out[current] = []
             continue
-        if current is None:
-            continue
+        if current is None or "(SB)" not in raw:
+            continue  # a call target Go can name is written sym(SB)
         m = _OPCODE.match(raw.split("//", 1)[0])
         if m and m.group(1) in _CALLS:
             target = _GO_TARGET.search(m.group(2))
