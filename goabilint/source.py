@@ -385,7 +385,7 @@ class GoFile(SourceFile):
         declaration of this file gives it another meaning."""
         if syntax.find_local_declaration(ident) is not None:
             return False
-        return not any(d.name == text(ident) for d in self.decls)
+        return text(ident) not in self._decl_names
 
     def refers_to(self, node: Node, path: str, member: str) -> bool:
         """Whether ``node`` names ``member`` of package ``path``.
@@ -412,9 +412,13 @@ class GoFile(SourceFile):
         if node.type in ("identifier", "type_identifier") and text(node) == member:
             return "." in self.import_names(path) and (
                 syntax.find_local_declaration(node) is None
-                and not any(d.name == member for d in self.decls)
+                and member not in self._decl_names
             )
         return False
+
+    @functools.cached_property
+    def _decl_names(self) -> frozenset[str]:
+        return frozenset(d.name for d in self.decls)
 
     @functools.cached_property
     def decls(self) -> list[Decl]:
