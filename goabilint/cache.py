@@ -21,9 +21,9 @@ import functools
 import hashlib
 import importlib.metadata
 import itertools
+import json
 import logging
 import os
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path

@@ -18,8 +18,8 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Sequence
-from typing import Any
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from goabilint.cache import Cache
 from goabilint.engine import (

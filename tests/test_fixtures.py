@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from harness import TESTDATA, check_fixture
 
 from goabilint import engine
 from goabilint.plugins import load_registry
 from goabilint.suppress import MetaRules
-from harness import TESTDATA, check_fixture
 
 RULES = load_registry(extra_plugins=[MetaRules()]).rules
 FIXTURES = sorted(p for p in TESTDATA.iterdir() if p.is_dir() and p.name[:1].isupper())

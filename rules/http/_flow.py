@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from goabilint.source import GoFile
-from goabilint.syntax import Node, captures, find_local_declaration, text
+from goabilint.syntax import Node, captures, find_local_declaration, text, unparen
 from goabilint.syntax import expression_items as items
-from goabilint.syntax import unparen
 
 __all__ = ["Client", "Facts", "atoms", "nonreturning", "walk"]
 

@@ -6,10 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from goabilint.context import Reporter
-from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile, Package
-from goabilint.syntax import Node, find_local_declaration, string_value, text
 from goabilint_rules.http._handlers import (
     HTTP,
     assigned_variable,
@@ -22,6 +18,11 @@ from goabilint_rules.http._handlers import (
     unparen,
     variable_uses,
 )
+
+from goabilint.context import Reporter
+from goabilint.rule import Rule, Severity
+from goabilint.source import GoFile, Package
+from goabilint.syntax import Node, find_local_declaration, string_value, text
 
 RULE = Rule(
     code="HTTP009",
