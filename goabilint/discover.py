@@ -77,12 +77,11 @@ def discover(paths: Iterable[str], excluded: Callable[[Path], bool]) -> Discover
 def package_files(directory: Path, excluded: Callable[[Path], bool]) -> list[Path]:
     """The source files of one directory that a walk would collect, sorted."""
     try:
-        names = [
-            e.name for e in os.scandir(directory) if not e.is_dir(follow_symlinks=False)
-        ]
+        with os.scandir(directory) as it:
+            entries = [e for e in it if not e.is_dir(follow_symlinks=False)]
     except OSError:
         return []  # the named files are still read, and fail on their own
-    return sorted(_source_files(directory, names, excluded))
+    return sorted(_source_files(directory, entries, excluded))
 
 
 def _walk(
@@ -91,8 +90,7 @@ def _walk(
     unreadable: list[str],
     walked: set[Path],
 ) -> Iterable[Path]:
-    # os.scandir rather than os.walk: its entries say which are links
-    # without an lstat per file.
+    # os.scandir rather than os.walk: see _source_files.
     stack = [root]
     while stack:
         d = stack.pop()
@@ -106,33 +104,31 @@ def _walk(
         subdirs = []
         files = []
         for e in entries:
-            if _entry_is_dir(e):
-                n = e.name
-                if n.startswith((".", "_")) or n in SKIP_DIRS:
-                    continue
-                sub = d / n
-                if not excluded(sub):
-                    subdirs.append(sub)
-            elif e.name.endswith(SOURCE_SUFFIXES) and not e.name.startswith((".", "_")):
-                if _entry_is_symlink(e):
-                    log.info("%s: symbolic link; not followed", d / e.name)
-                    continue
-                f = d / e.name
-                if not excluded(f):
-                    files.append(f)
-        yield from files
+            if not _entry_is_dir(e):
+                files.append(e)
+                continue
+            n = e.name
+            if n.startswith((".", "_")) or n in SKIP_DIRS:
+                continue
+            sub = d / n
+            if not excluded(sub):
+                subdirs.append(sub)
+        yield from _source_files(d, files, excluded)
         # Reversed onto the stack: directories are entered in name order.
         stack += sorted(subdirs, reverse=True)
 
 
 def _source_files(
-    d: Path, names: Iterable[str], excluded: Callable[[Path], bool]
+    d: Path, entries: Iterable[os.DirEntry], excluded: Callable[[Path], bool]
 ) -> Iterable[Path]:
-    for name in names:
+    """The Go and assembly files among a directory's non-directory entries
+    (scandir's entries say which are links without an lstat each)."""
+    for e in entries:
+        name = e.name
         if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
             continue
         f = d / name
-        if _is_symlink(f):
+        if _entry_is_symlink(e):
             log.info("%s: symbolic link; not followed", f)
             continue
         if excluded(f):
@@ -150,20 +146,11 @@ def _entry_is_dir(e: os.DirEntry) -> bool:
 
 
 def _entry_is_symlink(e: os.DirEntry) -> bool:
+    """Whether the entry is a symbolic link; False when it cannot be told
+    (in a directory that can be listed but not searched): such a file is
+    kept, so that reading it reports the error."""
     try:
         return e.is_symlink()
-    except OSError:
-        return False  # kept, so that reading it reports the error
-
-
-def _is_symlink(path: Path) -> bool:
-    """Whether ``path`` is a symbolic link; False when it cannot be told.
-
-    In a directory that can be listed but not searched, nothing can be
-    looked at: such a file is kept, so that reading it reports the error.
-    """
-    try:
-        return path.is_symlink()
     except OSError:
         return False
 
