@@ -676,11 +676,7 @@ class Dispatcher:
     def _present(self, file: SourceFile) -> frozenset[bytes]:
         """The needles in ``file``: one pass, shared by its file and
         package rules."""
-        memo = file.__dict__.get("_needles")
-        if memo is None or memo[0] is not self.needles:
-            memo = (self.needles, self.needles.present(file.data))
-            file.__dict__["_needles"] = memo
-        return memo[1]
+        return file.shared(self.needles, lambda: self.needles.present(file.data))
 
     @hookimpl
     def goabilint_check_go_file(self, file: GoFile, enabled, targets) -> list[Finding]:

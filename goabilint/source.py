@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import tree_sitter
 
@@ -126,6 +127,17 @@ _PACKAGE_CLAUSE = re.compile(
 )
 
 
+T = TypeVar("T")
+
+
+def remember(memo: dict, key: Hashable, compute: Callable[[], T]) -> T:
+    """``memo[key]``, computed by ``compute`` the first time it is asked."""
+    if key in memo:
+        return memo[key]
+    value = memo[key] = compute()
+    return value
+
+
 class SourceFile:
     """What Go and assembly files have in common: a path, bytes and lines."""
 
@@ -135,6 +147,14 @@ class SourceFile:
         self.data = data
         self.name = path.name
         self.name_constraint = name_constraint(path.name)
+        # Answers several rules (or build contexts) ask of this file; they
+        # go away with it. See shared().
+        self.memo: dict = {}
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` says of this file, worked out once per
+        ``key`` however many rules ask (a rule keys by its own name)."""
+        return remember(self.memo, key, compute)
 
     @functools.cached_property
     def lines(self) -> LineIndex:
@@ -195,10 +215,6 @@ def _spelled_bare(data: bytes, raw: bytes) -> bool:
     return False
 
 
-def _start(node: Node) -> int:
-    return node.start_byte
-
-
 def _parse(data: bytes) -> tree_sitter.Tree:
     # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
     return syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
@@ -226,13 +242,9 @@ class GoFile(SourceFile):
     def captures(self, source: str) -> dict[str, list[Node]]:
         """Every capture of a query over the whole file, by name, each in
         source order: one pass for a query with several captures."""
-        memo = self.__dict__.setdefault("_query_memo", {})
-        if source not in memo:
-            memo[source] = {
-                name: sorted(nodes, key=_start)
-                for name, nodes in syntax.captures(source, self.root).items()
-            }
-        return memo[source]
+        return self.shared(
+            ("captures", source), lambda: syntax.captured_by_name(source, self.root)
+        )
 
     @property
     def parsed(self) -> bool:
@@ -347,13 +359,11 @@ class GoFile(SourceFile):
     def _may_import(self, path: str) -> bool:
         """A byte test that rules out most files without parsing them: an
         import of ``path`` spells it between quotes or back quotes."""
-        memo = self.__dict__.setdefault("_may_import_memo", {})
-        if path not in memo:
-            raw = path.encode()
-            memo[path] = (
-                b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data
-            )
-        return memo[path]
+        raw = path.encode()
+        return self.shared(
+            ("may-import", path),
+            lambda: b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data,
+        )
 
     def resolve_package(self, ident: Node) -> str | None:
         """The import path ``ident`` refers to, if it names an imported package.
@@ -374,10 +384,9 @@ class GoFile(SourceFile):
         operand (``name.X``), a field (``x.name``) or inside an import path
         (``"net/name"``): a declaration of it must. Most files use an
         imported name only as ``unsafe.Pointer``, and need no scope walk."""
-        memo = self.__dict__.setdefault("_may_declare_memo", {})
-        if name not in memo:
-            memo[name] = _spelled_bare(self.data, name.encode())
-        return memo[name]
+        return self.shared(
+            ("may-declare", name), lambda: _spelled_bare(self.data, name.encode())
+        )
 
     def is_predeclared(self, ident: Node) -> bool:
         """Whether ``ident`` can only mean Go's predeclared name (``string``,
@@ -562,6 +571,11 @@ class Package:
     used_module: bool = field(default=False, repr=False, compare=False)
     # Shown paths of the files findings are kept for; None: every file.
     reported: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` says of this package, worked out once per
+        ``key`` however many rules ask."""
+        return remember(self.memo, key, compute)
 
     def reports_on(self, f: SourceFile) -> bool:
         """Whether findings in ``f`` are kept: all files, unless only some

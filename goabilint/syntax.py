@@ -38,8 +38,19 @@ def captures(source: str, node: Node) -> dict[str, list[Node]]:
 
 def captured(source: str, node: Node, name: str) -> list[Node]:
     """The nodes captured as ``name``, in source order."""
-    nodes = captures(source, node).get(name, [])
-    return sorted(nodes, key=lambda n: n.start_byte)
+    return sorted(captures(source, node).get(name, []), key=_start)
+
+
+def captured_by_name(source: str, node: Node) -> dict[str, list[Node]]:
+    """Every capture of the query, by name, each in source order."""
+    return {
+        name: sorted(nodes, key=_start)
+        for name, nodes in captures(source, node).items()
+    }
+
+
+def _start(node: Node) -> int:
+    return node.start_byte
 
 
 def text(node: Node | None) -> str:

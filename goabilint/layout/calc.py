@@ -169,10 +169,8 @@ def import_path(package: Package) -> str | None:
     ``GOROOT/src`` has ``module std``, whose packages are imported by their
     directory (``runtime``, ``internal/abi``).
     """
-    key = "import-path"  # asked by many rules: resolve() costs an lstat a level
-    if key not in package.memo:
-        package.memo[key] = _import_path(package)
-    return package.memo[key]
+    # Asked by many rules; resolve() costs an lstat a path level.
+    return package.shared("import-path", lambda: _import_path(package))
 
 
 def _import_path(package: Package) -> str | None:

@@ -711,15 +711,14 @@ _WELL_KNOWN_NEEDLES = Needles(n.encode() for n in WELL_KNOWN)
 
 def _structs_spelled_in(f: GoFile) -> frozenset[str]:
     """The well-known names the file's bytes spell followed by ``struct``."""
-    found = f.__dict__.get("_structs_spelled")
-    if found is None:
-        found = frozenset(
+    return f.shared(
+        "well-known-structs",
+        lambda: frozenset(
             raw.decode()
             for raw in _WELL_KNOWN_NEEDLES.present(f.data)
             if _struct_decl(raw).search(f.data)
-        )
-        f.__dict__["_structs_spelled"] = found
-    return found
+        ),
+    )
 
 
 @functools.cache

@@ -161,11 +161,7 @@ class PackageView:
         """The view of ``package`` in ``ctx``, shared by every rule that
         asks while the package is analysed (its declarations and frames are
         worked out once)."""
-        key = ("package-view", ctx)
-        view = package.memo.get(key)
-        if view is None:
-            view = package.memo[key] = cls(package, ctx)
-        return view
+        return package.shared(("package-view", ctx), lambda: cls(package, ctx))
 
     @functools.cached_property
     def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
@@ -175,14 +171,13 @@ class PackageView:
 
     def bodyless_of(self, files: list[GoFile]) -> dict[str, tuple[Node, GoFile]]:
         """:attr:`bodyless`, of some of the package's files only."""
-        memo = self.package.memo
-        found = []
-        for f in files:
-            key = ("may-declare-bodyless", id(f))
-            if key not in memo:
-                memo[key] = may_declare_bodyless(f.data)
-            if memo[key]:
-                found.append(f)
+        found = [
+            f
+            for f in files
+            if f.shared(
+                "may-declare-bodyless", lambda f=f: may_declare_bodyless(f.data)
+            )
+        ]
         return self._bodyless_in(found)
 
     def bodyless_named(self, name: str) -> tuple[Node, GoFile] | None:

@@ -155,10 +155,7 @@ def _calling_texts(af: AsmFile, leaves: set[str]) -> set[int]:
 def _calls(af: AsmFile) -> dict[int, list[str]]:
     """Per TEXT line, the Go-visible symbols its body calls (read once per
     file)."""
-    out = af.__dict__.get("_stk002_calls")
-    if out is None:
-        out = af.__dict__["_stk002_calls"] = _find_calls(af)
-    return out
+    return af.shared("asm-calls", lambda: _find_calls(af))
 
 
 def _find_calls(af: AsmFile) -> dict[int, list[str]]:

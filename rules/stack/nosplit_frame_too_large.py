@@ -206,10 +206,7 @@ def _check_go(package: Package, report: Reporter, contexts: list[BuildContext]) 
 def _nosplit_functions(f: GoFile) -> list[Node]:
     """Function and method declarations marked ``//go:nosplit`` (found once
     per file, for every build context)."""
-    found = f.__dict__.get("_nosplit_functions")
-    if found is None:
-        found = f.__dict__["_nosplit_functions"] = _find_nosplit_functions(f)
-    return found
+    return f.shared("nosplit-functions", lambda: _find_nosplit_functions(f))
 
 
 def _find_nosplit_functions(f: GoFile) -> list[Node]:
