@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -41,6 +41,9 @@ __all__ = [
     "LineIndex",
     "Package",
     "SourceFile",
+    "WORD_BYTES",
+    "remember",
+    "spelling",
 ]
 
 BOM = b"\xef\xbb\xbf"
@@ -128,6 +131,7 @@ _PACKAGE_CLAUSE = re.compile(
 
 
 T = TypeVar("T")
+SourceFileT = TypeVar("SourceFileT", bound="SourceFile")
 
 
 def remember(memo: dict, key: Hashable, compute: Callable[[], T]) -> T:
@@ -192,9 +196,17 @@ class SourceFile:
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
 
-_WORD_BYTES = frozenset(
+# The bytes of an ASCII word, as ``\w`` in a bytes pattern reads them.
+WORD_BYTES = frozenset(
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 )
+
+
+def spelling(files: Sequence[SourceFileT], names: Iterable[str]) -> list[SourceFileT]:
+    """The files whose bytes spell one of ``names``: only they can declare,
+    call or name them, and the rest need not be parsed."""
+    needles = [n.encode() for n in names]
+    return [f for f in files if any(n in f.data for n in needles)]
 
 
 def _spelled_bare(data: bytes, raw: bytes) -> bool:
@@ -206,8 +218,8 @@ def _spelled_bare(data: bytes, raw: bytes) -> bool:
         end = at + len(raw)
         before = data[at - 1] if at > 0 else 0
         after = data[end] if end < len(data) else 0
-        if not (before in _WORD_BYTES or before in b'."') and not (
-            after in _WORD_BYTES or after == 0x2E
+        if not (before in WORD_BYTES or before in b'."') and not (
+            after in WORD_BYTES or after == 0x2E
         ):
             if before != 0x2F or at < 2 or data[at - 2] == 0x2A:
                 return True

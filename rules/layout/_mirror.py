@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.prefilter import Needles
-from goabilint.source import GoFile
+from goabilint.source import GoFile, spelling
 from goabilint.syntax import Node, captured, text
 
 __all__ = [
@@ -778,7 +778,7 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
     if not pulls:
         return
     decls: dict[str, tuple[Node, GoFile]] = {}
-    for f in _mentioning(files, pulls):
+    for f in spelling(files, pulls):
         for d in f.decls:
             if (
                 d.kind == "func"
@@ -793,7 +793,7 @@ def _linkname_mirrors(calc: Calculator, files: list[GoFile]) -> Iterator[Mirror]
             if name is not None:
                 yield _exchanged(calc, name, pulls[local], i)
     # Mirrors handed over as unsafe.Pointer at call sites.
-    for f in _mentioning(files, decls):
+    for f in spelling(files, decls):
         for call in f.query("(call_expression function: (identifier) @fn) @c", "c"):
             fn = text(call.child_by_field_name("function"))
             if fn not in decls:
@@ -819,13 +819,6 @@ def _may_pull_known(data: bytes) -> bool:
         if len(args) == 2 and _known_func(args[1]):
             return True
     return False
-
-
-def _mentioning(files: list[GoFile], names: Iterable[str]) -> list[GoFile]:
-    """The files whose bytes spell one of ``names``: only they can declare
-    or call them (the rest need not be parsed)."""
-    needles = [n.encode() for n in names]
-    return [f for f in files if any(n in f.data for n in needles)]
 
 
 def _exchanged(calc: Calculator, name: str, func: str, param: int) -> Mirror:

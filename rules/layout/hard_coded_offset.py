@@ -16,7 +16,7 @@ from goabilint_rules.layout._unsafe import (
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile, Package
+from goabilint.source import WORD_BYTES, GoFile, Package
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -142,17 +142,14 @@ def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
                 yield call, base, left
 
 
-_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
 def _words(data: bytes, word: bytes) -> Iterator[int]:
     """The end offsets of ``word`` where it stands as a whole word (as the
     ASCII ``\b`` of a bytes pattern sees it)."""
     at = data.find(word)
     while at != -1:
         end = at + len(word)
-        if not (at and data[at - 1] in _WORD) and not (
-            end < len(data) and data[end] in _WORD
+        if not (at and data[at - 1] in WORD_BYTES) and not (
+            end < len(data) and data[end] in WORD_BYTES
         ):
             yield end
         at = data.find(word, end)

@@ -11,7 +11,7 @@ from goabilint import tables
 from goabilint.constraints import BuildContext
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import Package
+from goabilint.source import Package, spelling
 from goabilint.syntax import Node, ancestors, text
 
 # A package can only have a body-less function if one of its files has a
@@ -236,12 +236,10 @@ def _linknamed(view: PackageView, names: Iterable[str] | None) -> set[str]:
     """The local names of the package's //go:linkname directives: all, or
     at least those among ``names``."""
     out = set()
-    needles = None if names is None else [n.encode() for n in names]
-    for f in view.files:
-        if b"go:linkname" not in f.data:
-            continue  # no directive to read: skip the parse
-        if needles is not None and not any(n in f.data for n in needles):
-            continue  # none naming these: skip the parse too
+    # Files without a directive, or (given names) naming none of them, are
+    # not parsed.
+    files = [f for f in view.files if b"go:linkname" in f.data]
+    for f in files if names is None else spelling(files, names):
         for d in f.directives:
             if d.name in ("linkname", "linknamestd") and d.args:
                 out.add(d.args[0])
