@@ -256,9 +256,9 @@ def display_path(path: Path, cwd: Path) -> str:
     A file name that is not valid UTF-8 is shown with backslash escapes, so
     that every output format can carry it.
     """
-    p, c = os.fspath(path), os.fspath(cwd)
-    if os.sep == "/" and p.startswith(c.rstrip("/") + "/"):
-        shown = p[len(c.rstrip("/")) + 1 :]  # what relative_to gives, without pathlib
+    p, c = os.fspath(path), os.fspath(cwd).rstrip("/") + "/"
+    if os.sep == "/" and p.startswith(c):
+        shown = p[len(c) :]  # what relative_to gives, without pathlib
     else:
         try:
             shown = path.relative_to(cwd).as_posix()

@@ -44,13 +44,12 @@ class Needles:
 
     def present(self, data: bytes) -> frozenset[bytes]:
         """The needles that occur in ``data``."""
-        if self._fast is None and self._scanned < self._fast_after:
-            self._scanned += len(data)
-            if self._scanned >= self._fast_after:
-                self._fast = _hyperscan(self.needles)
-            return frozenset(n for n in self.needles if n in data)
         if self._fast is not None:
             return self._fast(data)
+        if self._scanned < self._fast_after:
+            self._scanned += len(data)
+            if self._scanned >= self._fast_after:
+                self._fast = _hyperscan(self.needles)  # from the next file on
         return frozenset(n for n in self.needles if n in data)
 
 

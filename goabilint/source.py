@@ -42,6 +42,7 @@ __all__ = [
     "Package",
     "SourceFile",
     "WORD_BYTES",
+    "directive_fields",
     "remember",
     "spelling",
 ]
@@ -132,6 +133,13 @@ _PACKAGE_CLAUSE = re.compile(
 
 T = TypeVar("T")
 SourceFileT = TypeVar("SourceFileT", bound="SourceFile")
+
+
+def directive_fields(comment: str) -> tuple[str, tuple[str, ...]]:
+    """The name and arguments of a ``//go:name args`` comment, split as the
+    compiler splits them (``linkname``, ``("local", "target")``)."""
+    fields = comment[2:].split()
+    return (fields[0][3:] if fields else ""), tuple(fields[1:])
 
 
 def remember(memo: dict, key: Hashable, compute: Callable[[], T]) -> T:
@@ -319,13 +327,11 @@ class GoFile(SourceFile):
     @functools.cached_property
     def directives(self) -> list[Directive]:
         """``//go:`` directives, as the compiler sees them (no space after //)."""
-        out = []
-        for c in self.comments:
-            if c.text.startswith("//go:"):
-                fields = c.text[2:].split()
-                name = fields[0][3:] if fields else ""
-                out.append(Directive(c, name, tuple(fields[1:])))
-        return out
+        return [
+            Directive(c, *directive_fields(c.text))
+            for c in self.comments
+            if c.text.startswith("//go:")
+        ]
 
     def _header_root(self) -> Node:
         """A tree that holds at least the package clause and the imports.

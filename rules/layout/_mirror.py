@@ -31,7 +31,7 @@ from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.prefilter import Needles
-from goabilint.source import GoFile, spelling
+from goabilint.source import GoFile, directive_fields, spelling
 from goabilint.syntax import Node, captured, text
 
 __all__ = [
@@ -815,7 +815,7 @@ def _may_pull_known(data: bytes) -> bool:
     function of the tables, read as :attr:`GoFile.directives` would read
     it; a match in a string or a block comment only costs a parse."""
     for m in _LINKNAME_COMMENT.finditer(data):
-        args = m.group(0).decode("utf-8", "replace")[2:].split()[1:]
+        _, args = directive_fields(m.group(0).decode("utf-8", "replace"))
         if len(args) == 2 and _known_func(args[1]):
             return True
     return False
