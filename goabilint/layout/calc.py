@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goabilint import syntax
 from goabilint.constraints import BuildContext
+from goabilint.source import remember
 from goabilint.syntax import Node, text
 
 if TYPE_CHECKING:
@@ -329,13 +330,11 @@ class Calculator:
     def _index(self) -> _Declarations:
         # The index depends only on which files are built: contexts that
         # build the same files (most Go versions of one platform) share it.
-        key = ("calculator-index", tuple(id(f) for f in self.files))
-        if self._memo is not None and key in self._memo:
-            return self._memo[key]
-        index = _Declarations(self.files)
-        if self._memo is not None:
-            self._memo[key] = index
-        return index
+        return remember(
+            self._memo if self._memo is not None else {},
+            ("calculator-index", tuple(id(f) for f in self.files)),
+            lambda: _Declarations(self.files),
+        )
 
     @property
     def memo(self) -> dict | None:

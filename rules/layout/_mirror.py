@@ -31,7 +31,7 @@ from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.prefilter import Needles
-from goabilint.source import GoFile, directive_fields, spelling
+from goabilint.source import GoFile, directive_fields, remember, spelling
 from goabilint.syntax import Node, captured, text
 
 __all__ = [
@@ -699,11 +699,12 @@ def _struct_spelled(calc: Calculator, files: list[GoFile], name: str) -> bool:
     type: a cheap test before asking the calculator, which parses every
     file that mentions the name (``slice`` is in many). Answered once per
     set of files, for every build context that builds the same ones."""
-    memo = calc.memo if calc.memo is not None else {}
-    key = ("structs-spelled", tuple(id(f) for f in files))
-    if key not in memo:
-        memo[key] = frozenset().union(*map(_structs_spelled_in, files))
-    return name in memo[key]
+    spelled = remember(
+        calc.memo if calc.memo is not None else {},
+        ("structs-spelled", tuple(id(f) for f in files)),
+        lambda: frozenset().union(*map(_structs_spelled_in, files)),
+    )
+    return name in spelled
 
 
 _WELL_KNOWN_NEEDLES = Needles(n.encode() for n in WELL_KNOWN)
