@@ -148,29 +148,24 @@ _BODY_NODES = """
 """
 
 
-def _own(body: Node, kind: str) -> list[Node]:
+def _own(file: GoFile, body: Node, kind: str) -> list[Node]:
     """The ``calls`` or ``stores`` of ``body`` outside nested function
-    literals, in source order; found in one pass for both, and kept for
-    the last bodies asked about (once per value a body stores)."""
-    own = _own_last.get(body)
-    if own is None:
-        found = syntax.captures(_BODY_NODES, body)
-        literals = [(n.start_byte, n.end_byte) for n in found.get("literals", ())]
-        own = {}
-        for k in ("calls", "stores"):
-            nodes = sorted(found.get(k, ()), key=lambda n: n.start_byte)
-            own[k] = [
-                n
-                for n in nodes
-                if not any(s <= n.start_byte and n.end_byte <= e for s, e in literals)
-            ]
-        if len(_own_last) > 8:
-            _own_last.clear()
-        _own_last[body] = own
-    return own[kind]
+    literals, in source order; found in one pass for both, once per body
+    (it is asked once per value the body stores)."""
+    return file.shared(("uintptr-escape-own", body), lambda: _find_own(body))[kind]
 
 
-_own_last: dict[Node, dict[str, list[Node]]] = {}
+def _find_own(body: Node) -> dict[str, list[Node]]:
+    found = syntax.captured_by_name(_BODY_NODES, body)
+    literals = [(n.start_byte, n.end_byte) for n in found.get("literals", ())]
+    return {
+        k: [
+            n
+            for n in found.get(k, ())
+            if not any(s <= n.start_byte and n.end_byte <= e for s, e in literals)
+        ]
+        for k in ("calls", "stores")
+    }
 
 
 def from_pointer(file: GoFile, node: Node) -> bool:
@@ -202,7 +197,7 @@ def from_pointer(file: GoFile, node: Node) -> bool:
 
 def _stores(file: GoFile, body: Node) -> list[_Store]:
     out = []
-    for n in _own(body, "stores"):
+    for n in _own(file, body, "stores"):
         if b"uintptr" not in (n.text or b""):
             continue  # from_pointer needs a uintptr(...) conversion
         if n.type in ("short_var_declaration", "assignment_statement"):
@@ -250,7 +245,7 @@ def _items(node: Node | None) -> list[Node]:
 def _uses(file: GoFile, body: Node, store: _Store, after: int = 0) -> Iterator[Node]:
     """``unsafe.Pointer(...)`` conversions from byte ``after`` on that read
     the stored value."""
-    for n in _own(body, "calls"):
+    for n in _own(file, body, "calls"):
         if n.start_byte < after:
             continue
         if not unsafe_call(file, n, "Pointer"):
@@ -357,7 +352,7 @@ def _through_calls(
         found so far: a function called a thousand times (``Syscall``) is
         read once.
     """
-    for call in _own(body, "calls"):
+    for call in _own(file, body, "calls"):
         if b"uintptr" not in (call.text or b""):
             continue  # no argument can be a pointer made into a uintptr
         fn = call.child_by_field_name("function")
