@@ -93,3 +93,26 @@ def test_a_declaration_in_the_bytes_is_seen():
     assert may(head + b"func f(unsafe int) {}\n")
     assert may(head + b"func f() { /*c*/unsafe := 1 }\n")
     assert may(head + b"// unsafe, in a comment, is enough to look closer\n")
+
+
+def test_declared_words_hold_the_first_name_of_every_package_level_spec():
+    # A lookup of a predeclared name (int, string) reads only the files
+    # whose declared words hold it; the words must therefore hold every
+    # name a gofmt'd spec starts with, whatever the name.
+    from goabilint.layout.calc import _declared_words
+
+    checked = 0
+    for f in corpus():
+        if not f.display.endswith(".go") or (
+            "/src/" in f.display and "/src/runtime/" not in f.display
+        ):
+            continue  # the fixtures, the example and the runtime
+        words = _declared_words(f)
+        first = {}
+        for d in f.decls:
+            if d.kind in ("type", "var", "const"):
+                first.setdefault(d.node.start_byte, d.name)
+        for name in first.values():
+            checked += 1
+            assert name in words, (f.display, name)
+    assert checked > 5000

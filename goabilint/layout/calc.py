@@ -205,6 +205,23 @@ _PREDECLARED = frozenset(
 )
 
 
+# A word where gofmt'd code may declare it: after a keyword, or first on
+# a tab-indented line (a name in a declaration group).
+_DECLARED_WORD = re.compile(rb"(?:type |var |const |\t)(\w+)")
+
+
+def _declared_words(f: GoFile) -> frozenset[str]:
+    """The words of ``f`` that :data:`_DECLARED_WORD` finds: a superset of
+    its package-level names, worked out once per file for every lookup of
+    a predeclared name (each would otherwise scan the file again)."""
+
+    def words() -> frozenset[str]:
+        found = _DECLARED_WORD.findall(f.data)
+        return frozenset(w.decode("ascii", "replace") for w in set(found))
+
+    return f.shared(_declared_words, words)
+
+
 class _Declarations:
     """The package-level types, variables and constants of some files,
     read as names are asked for.
@@ -235,11 +252,8 @@ class _Declarations:
                 # Nearly every file mentions int or string, few declare one:
                 # read only files that spell a declaration of it (gofmt's
                 # tab in a group, or after the keyword).
-                spellings = [k + needle for k in (b"type ", b"var ", b"const ", b"\t")]
                 unread = [
-                    i
-                    for i in self._unread
-                    if any(sp in self._files[i].data for sp in spellings)
+                    i for i in self._unread if name in _declared_words(self._files[i])
                 ]
             else:
                 unread = [i for i in self._unread if needle in self._files[i].data]
