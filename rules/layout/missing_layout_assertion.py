@@ -122,12 +122,12 @@ def check(package: Package, report: Reporter) -> None:
             for f in files
             if package.reports_on(f) and b"const" in f.data
             for d in f.decls
-            if d.kind == "const"
+            if d.kind == "const" and d.name != "_"  # "_" cannot be used
         ]
     for file in files:
-        if not file.imports_path("unsafe"):
-            continue
         if wanted is not None and not any(w in file.data for w in wanted):
+            continue
+        if not file.imports_path("unsafe"):
             continue
         for _, _, offset in pointer_arithmetic(file):
             found = hard_coded(calc, offset, file)
