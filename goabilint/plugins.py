@@ -91,7 +91,19 @@ def load_registry(extra_plugins: Sequence[object] = ()) -> Registry:
 
 def _dist_name(ep: importlib.metadata.EntryPoint) -> str:
     dist = getattr(ep, "dist", None)
-    return dist.name if dist is not None else "?"
+    return _name_of(dist) if dist is not None else "?"
+
+
+# A distribution's name is read from its metadata file each time it is
+# asked for; the entry points of one distribution share one object.
+_names: dict[int, tuple[object, str]] = {}
+
+
+def _name_of(dist: importlib.metadata.Distribution) -> str:
+    known = _names.get(id(dist))
+    if known is None or known[0] is not dist:
+        known = _names[id(dist)] = (dist, dist.name)
+    return known[1]
 
 
 def _collect_rules(pm: pluggy.PluginManager) -> list[Rule]:
@@ -109,7 +121,8 @@ def _collect_rules(pm: pluggy.PluginManager) -> list[Rule]:
                         f"rule {key} is registered by both {table[key].origin} and {origin}"
                     )
                 table[key] = rule
-            missing = [s for s in DOC_SECTIONS if s not in rule.doc_sections()]
+            sections = rule.doc_sections()
+            missing = [s for s in DOC_SECTIONS if s not in sections]
             if missing:
                 log.warning(
                     "rule %s from %s lacks doc sections: %s",
