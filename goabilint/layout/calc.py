@@ -205,19 +205,35 @@ _PREDECLARED = frozenset(
 )
 
 
-# A word where gofmt'd code may declare it: after a keyword, or first on
-# a tab-indented line (a name in a declaration group).
-_DECLARED_WORD = re.compile(rb"(?:type |var |const |\t)(\w+)")
+# A package-level declaration starts a line with its keyword (gofmt puts
+# it at the margin); what follows names one spec, or opens a group whose
+# lines each start with a name until a ")" at the margin closes it.
+_DECL_KEYWORDS = (b"\ntype", b"\nvar", b"\nconst")
+_AFTER_KEYWORD = re.compile(rb"[ \t]+(\w+)|[ \t]*(\()")
+_GROUP_LINE = re.compile(rb"\n[ \t]*(\w+)")
 
 
 def _declared_words(f: GoFile) -> frozenset[str]:
-    """The words of ``f`` that :data:`_DECLARED_WORD` finds: a superset of
-    its package-level names, worked out once per file for every lookup of
-    a predeclared name (each would otherwise scan the file again)."""
+    """A superset of the names ``f`` declares at package level, read from
+    its bytes once for every lookup of a predeclared name (each would
+    otherwise scan the file again)."""
 
     def words() -> frozenset[str]:
-        found = _DECLARED_WORD.findall(f.data)
-        return frozenset(w.decode("ascii", "replace") for w in set(found))
+        data = f.data
+        found: set[bytes] = set()
+        for keyword in _DECL_KEYWORDS:
+            at = data.find(keyword)
+            while at >= 0:
+                m = _AFTER_KEYWORD.match(data, at + len(keyword))
+                if m is not None and m.group(1) is not None:
+                    found.add(m.group(1))
+                elif m is not None:
+                    end = data.find(b"\n)", m.end())
+                    found.update(
+                        _GROUP_LINE.findall(data, m.end(), end if end >= 0 else len(data))
+                    )
+                at = data.find(keyword, at + 1)
+        return frozenset(w.decode("ascii", "replace") for w in found)
 
     return f.shared(_declared_words, words)
 
