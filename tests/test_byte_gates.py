@@ -116,3 +116,38 @@ def test_declared_words_hold_the_first_name_of_every_package_level_spec():
             checked += 1
             assert name in words, (f.display, name)
     assert checked > 5000
+
+
+def test_directive_gate_skips_no_file_with_a_malformed_directive(monkeypatch):
+    # LNK007 reads only comments that start their line; a "//go:" later in
+    # a line (prose about directives, a string) must not cost a parse, and
+    # skipping those files must lose no finding.
+    from goabilint_rules.linkname import malformed_directive as lnk007
+
+    from goabilint import engine
+
+    def mid_line(data: bytes) -> bool:
+        for m in lnk007._PRESCAN.finditer(data):
+            start = data.rfind(b"\n", 0, m.start()) + 1
+            if data[start : m.start()].strip():
+                return True
+        return False
+
+    skipped = [
+        f.path
+        for f in corpus()
+        if b"go:" in f.data and mid_line(f.data) and not lnk007._worth_parsing(f.data)
+    ]
+    assert len(skipped) > 20
+
+    def codes() -> list[str]:
+        result = engine.run(
+            [str(p) for p in skipped],
+            {"isolated": True, "overrides": {"select": ["LNK007"]}},
+            jobs=1,
+        )
+        return sorted(f"{f.location.path}:{f.location.line}" for f in result.findings)
+
+    gated = codes()
+    monkeypatch.setattr(lnk007, "_worth_parsing", lambda data: True)
+    assert codes() == gated

@@ -219,6 +219,9 @@ def _worth_parsing(data: bytes) -> bool:
     """Whether any ``//go:``-like text could be reported, judged from the
     bytes alone: most files hold only well-formed directives."""
     for m in _PRESCAN.finditer(data):
+        line_start = data.rfind(b"\n", 0, m.start()) + 1
+        if data[line_start : m.start()].strip():
+            continue  # not a comment of its own line: never read as one
         name = m.group(2).decode("ascii", "replace")
         if m.group(1):
             if name in DIRECTIVES:
