@@ -636,6 +636,22 @@ class Dispatcher:
         self.needles = Needles(
             n for r in self.rules for n in r.needs if isinstance(n, bytes)
         )
+        # Per check kind, the rules that have one, each with its byte needs
+        # when those are all it has (the common case: one set test per file
+        # instead of a call to Rule.may_fire).
+        self._checks: dict[str, list[tuple[Rule, Callable, frozenset[bytes] | None]]] = {}
+        for attr in ("check_go", "check_asm", "check_package"):
+            self._checks[attr] = [
+                (
+                    r,
+                    getattr(r, attr),
+                    frozenset(r.needs)
+                    if r.needs and all(isinstance(n, bytes) for n in r.needs)
+                    else None,
+                )
+                for r in self.rules
+                if getattr(r, attr) is not None
+            ]
         self._notes: list[Notification] = []
 
     def take_notifications(self) -> list[Notification]:
@@ -655,14 +671,16 @@ class Dispatcher:
         seen: dict[object, object] = {}
         present: frozenset[bytes] | None = None
         data = [f.data for f in files]
-        for rule in self.rules:
-            check = getattr(rule, attr)
-            if check is None or rule.code not in enabled:
+        for rule, check, needs in self._checks[attr]:
+            if rule.code not in enabled:
                 continue
             if present is None:
                 present = frozenset().union(*map(self._present, files))
-            if not rule.may_fire(present, data, seen):
-                continue  # the prefilter says this rule cannot fire here
+            if needs is not None:
+                if needs.isdisjoint(present):
+                    continue  # the prefilter says this rule cannot fire here
+            elif not rule.may_fire(present, data, seen):
+                continue
             file = subject if isinstance(subject, SourceFile) else None
             report = Reporter(rule, rule.severity, file, targets, sink)
             before = len(sink)
