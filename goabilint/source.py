@@ -244,6 +244,12 @@ def _parse(data: bytes) -> tree_sitter.Tree:
 _DECL_LINES = (b"\nfunc", b"\ntype", b"\nvar", b"\nconst")
 
 
+def _comment(node: Node) -> Comment:
+    # tree-sitter ends a line comment before "\n", keeping a CRLF's "\r";
+    # the Go scanner drops it from the comment's text.
+    return Comment(node, text(node).removesuffix("\r"), node.start_point[0] + 1)
+
+
 class GoFile(SourceFile):
     """A parsed Go source file."""
 
@@ -317,21 +323,31 @@ class GoFile(SourceFile):
 
     @functools.cached_property
     def comments(self) -> list[Comment]:
-        nodes = self.query("(comment) @c", "c")
-        # tree-sitter ends a line comment before "\n", keeping a CRLF's "\r";
-        # the Go scanner drops it from the comment's text.
-        return [
-            Comment(n, text(n).removesuffix("\r"), n.start_point[0] + 1) for n in nodes
-        ]
+        return [_comment(n) for n in self.query("(comment) @c", "c")]
 
     @functools.cached_property
     def directives(self) -> list[Directive]:
         """``//go:`` directives, as the compiler sees them (no space after //)."""
-        return [
-            Directive(c, *directive_fields(c.text))
-            for c in self.comments
-            if c.text.startswith("//go:")
-        ]
+        if "comments" in self.__dict__:
+            found = [c for c in self.comments if c.text.startswith("//go:")]
+        else:
+            found = self._comments_at(b"//go:")
+        return [Directive(c, *directive_fields(c.text)) for c in found]
+
+    def _comments_at(self, prefix: bytes) -> list[Comment]:
+        """The comments that start with ``prefix``, found from its bytes
+        rather than by querying every comment of the file: each occurrence
+        is kept when the smallest node around it is a comment starting
+        there (not a string, nor another comment that mentions it)."""
+        out = []
+        root, data = self.root, self.data
+        at = data.find(prefix)
+        while at >= 0:
+            node = root.descendant_for_byte_range(at, at + len(prefix))
+            if node is not None and node.type == "comment" and node.start_byte == at:
+                out.append(_comment(node))
+            at = data.find(prefix, at + len(prefix))
+        return out
 
     def _header_root(self) -> Node:
         """A tree that holds at least the package clause and the imports.

@@ -16,7 +16,7 @@ from goabilint_rules.layout.hard_coded_offset import (
     may_have_pointer_arithmetic,
 )
 
-from goabilint.source import GoFile
+from goabilint.source import GoFile, directive_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,3 +151,22 @@ def test_directive_gate_skips_no_file_with_a_malformed_directive(monkeypatch):
     gated = codes()
     monkeypatch.setattr(lnk007, "_worth_parsing", lambda data: True)
     assert codes() == gated
+
+
+def test_directives_found_from_the_bytes_are_those_among_all_comments():
+    # GoFile.directives finds //go: comments from the bytes, without
+    # querying every comment; the answer must be the same.
+    checked = 0
+    for f in corpus():
+        if b"//go:" not in f.data or not (
+            "/testdata/" in f.display or "/src/runtime/" in f.display
+        ):
+            continue
+        fresh = GoFile(f.path, f.display, f.data)
+        assert [(d.comment.node.start_byte, d.name, d.args) for d in fresh.directives] == [
+            (c.node.start_byte, *directive_fields(c.text))
+            for c in fresh.comments
+            if c.text.startswith("//go:")
+        ], f.display
+        checked += 1
+    assert checked > 500
