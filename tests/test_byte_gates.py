@@ -170,3 +170,27 @@ def test_directives_found_from_the_bytes_are_those_among_all_comments():
         ], f.display
         checked += 1
     assert checked > 500
+
+
+def test_guard_places_found_from_size_words_are_those_a_full_query_finds(monkeypatch):
+    # find_guards visits only the specs and assignments around a Sizeof,
+    # Offsetof or Alignof; visiting every one must find the same guards.
+    def every_place(f):
+        nodes = f.captures("[(var_spec) (const_spec)] @s (assignment_statement) @a")
+        return list(nodes.get("s", ())), list(nodes.get("a", ()))
+
+    def shown(guards):
+        return [
+            (g.file.display, g.node.start_byte, g.direction, sorted(g.types), g.key)
+            for g in guards
+        ]
+
+    files = [
+        f
+        for f in corpus()
+        if b"unsafe" in f.data and any(w in f.data for w in _mirror._SIZE_WORDS)
+    ]
+    found = shown(_mirror.find_guards(files))
+    monkeypatch.setattr(_mirror, "_guard_places", every_place)
+    assert shown(_mirror.find_guards(files)) == found
+    assert len(found) > 5

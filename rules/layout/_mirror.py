@@ -1084,25 +1084,52 @@ class Guard:
 _SIZE_WORDS = (b"Sizeof", b"Offsetof", b"Alignof")
 
 
-# Where a guard can be: a declaration's type or value, or an assignment.
-_GUARD_PLACES = "[(var_spec) (const_spec)] @s (assignment_statement) @a"
-
-
 def find_guards(files: list[GoFile]) -> list[Guard]:
     out: list[Guard] = []
     for f in files:
         if b"unsafe" not in f.data or not any(map(f.data.__contains__, _SIZE_WORDS)):
             continue  # a guard calls unsafe.Sizeof, Offsetof or Alignof
-        nodes = f.captures(_GUARD_PLACES)
-        for spec in nodes.get("s", ()):
+        specs, stmts = _guard_places(f)
+        for spec in specs:
             out += _spec_guards(f, spec)
-        for stmt in nodes.get("a", ()):
+        for stmt in stmts:
             right = stmt.child_by_field_name("right")
             for value in right.named_children if right is not None else []:
                 g = _index_guard(f, value)
                 if g is not None:
                     out.append(g)
     return out
+
+
+def _guard_places(f: GoFile) -> tuple[list[Node], list[Node]]:
+    """Where a guard can be: the ``var``/``const`` specs and the assignments
+    that hold a size word (a guard calls ``unsafe.Sizeof`` or its kin), each
+    list in source order. They are found from the words' bytes up, not by
+    visiting every declaration and assignment of the file."""
+    return f.shared(_guard_places, lambda: _find_guard_places(f))
+
+
+def _find_guard_places(f: GoFile) -> tuple[list[Node], list[Node]]:
+    places: dict[tuple[int, int], Node] = {}
+    root, data = f.root, f.data
+    for word in _SIZE_WORDS:
+        at = data.find(word)
+        while at >= 0:
+            node = root.descendant_for_byte_range(at, at + len(word))
+            while node is not None:
+                if node.type in _GUARD_PLACES:
+                    places.setdefault((node.start_byte, -node.end_byte), node)
+                node = node.parent
+            at = data.find(word, at + len(word))
+    ordered = [places[k] for k in sorted(places)]
+    return (
+        [n for n in ordered if n.type != "assignment_statement"],
+        [n for n in ordered if n.type == "assignment_statement"],
+    )
+
+
+# A declaration's type or value, or an assignment.
+_GUARD_PLACES = frozenset({"var_spec", "const_spec", "assignment_statement"})
 
 
 def _spec_guards(f: GoFile, spec: Node) -> list[Guard]:

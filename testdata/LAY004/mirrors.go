@@ -37,3 +37,14 @@ func mapiterinit(t, m unsafe.Pointer, it *hiter)
 
 // Not a mirror.
 type point struct{ x, y int }
+
+// An assertion as a statement counts too.
+type slice struct {
+	array unsafe.Pointer
+	len   int
+	cap   int
+}
+
+func init() {
+	_ = [1]struct{}{}[unsafe.Sizeof(slice{})-3*unsafe.Sizeof(uintptr(0))]
+}
