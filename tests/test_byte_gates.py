@@ -194,3 +194,21 @@ def test_guard_places_found_from_size_words_are_those_a_full_query_finds(monkeyp
     monkeypatch.setattr(_mirror, "_guard_places", every_place)
     assert shown(_mirror.find_guards(files)) == found
     assert len(found) > 5
+
+
+def test_add_and_pointer_calls_found_from_the_bytes_are_those_a_query_finds():
+    from goabilint_rules.layout.hard_coded_offset import add_or_pointer_calls
+
+    query = """[
+      (call_expression function: (selector_expression
+          field: (field_identifier) @f (#any-of? @f "Add" "Pointer")))
+      (call_expression function: (identifier) @f (#any-of? @f "Add" "Pointer"))
+    ] @c"""
+    checked = 0
+    for f in corpus():
+        if b"unsafe" not in f.data:
+            continue
+        found = [(n.start_byte, n.end_byte) for n in add_or_pointer_calls(f)]
+        assert found == [(n.start_byte, n.end_byte) for n in f.query(query, "c")]
+        checked += len(found)
+    assert checked > 1000

@@ -100,13 +100,6 @@ def check(package: Package, report: Reporter) -> None:
             report.in_file(file)(offset, _message(found), fix=_fix(found))
 
 
-# Calls of a function or method named Add or Pointer: unsafe.Add, and the
-# conversion unsafe.Pointer (also bare, under a dot import).
-_ADD_OR_POINTER = """[
-  (call_expression function: (selector_expression
-      field: (field_identifier) @f (#any-of? @f "Add" "Pointer")))
-  (call_expression function: (identifier) @f (#any-of? @f "Add" "Pointer"))
-] @c"""
 
 
 def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
@@ -118,8 +111,46 @@ def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     return _pointer_arithmetic(file)
 
 
+def add_or_pointer_calls(file: GoFile) -> list[Node]:
+    """Calls of a function or method named ``Add`` or ``Pointer`` (which
+    ``unsafe.Add`` and the conversion ``unsafe.Pointer`` are, also bare
+    under a dot import), in source order. They are found from the words'
+    bytes up, not by visiting every call of the file."""
+    return file.shared(add_or_pointer_calls, lambda: _find_calls(file, _CALLEES))
+
+
+_CALLEES = (b"Add", b"Pointer")
+
+
+def _find_calls(file: GoFile, names: tuple[bytes, ...]) -> list[Node]:
+    calls: dict[tuple[int, int], Node] = {}
+    root, data = file.root, file.data
+    for name in names:
+        for end in _words(data, name):
+            node = root.descendant_for_byte_range(end - len(name), end)
+            if node is None or node.end_byte - node.start_byte != len(name):
+                continue  # a longer word, a comment or a string around it
+            callee = node
+            if node.type == "field_identifier":
+                callee = node.parent
+                if callee is None or callee.type != "selector_expression":
+                    continue
+                if callee.child_by_field_name("field") != node:
+                    continue
+            elif node.type != "identifier":
+                continue
+            call = callee.parent
+            if (
+                call is not None
+                and call.type == "call_expression"
+                and call.child_by_field_name("function") == callee
+            ):
+                calls[(call.start_byte, -call.end_byte)] = call
+    return [calls[k] for k in sorted(calls)]
+
+
 def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
-    for call in file.query(_ADD_OR_POINTER, "c"):
+    for call in add_or_pointer_calls(file):
         which = unsafe_call(file, call, "Add", "Pointer")
         args = arguments(call)
         if which == "Add" and len(args) == 2:
