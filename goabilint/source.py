@@ -210,6 +210,20 @@ WORD_BYTES = frozenset(
 )
 
 
+def word_ends(data: bytes, word: bytes) -> Iterator[int]:
+    """The end offsets of ``word`` where it stands as a whole word (as the
+    ASCII ``\\b`` of a bytes pattern sees it), found with ``bytes.find``
+    rather than a pattern tried at every position."""
+    at = data.find(word)
+    while at != -1:
+        end = at + len(word)
+        if not (at and data[at - 1] in WORD_BYTES) and not (
+            end < len(data) and data[end] in WORD_BYTES
+        ):
+            yield end
+        at = data.find(word, end)
+
+
 def spelling(files: Sequence[SourceFileT], names: Iterable[str]) -> list[SourceFileT]:
     """The files whose bytes spell one of ``names``: only they can declare,
     call or name them, and the rest need not be parsed."""
@@ -271,6 +285,56 @@ class GoFile(SourceFile):
         return self.shared(
             ("captures", source), lambda: syntax.captured_by_name(source, self.root)
         )
+
+    def calls_named(self, *names: str) -> list[Node]:
+        """The calls ``name(...)`` and ``x.name(...)`` for each of ``names``
+        (a method, a package member, a conversion), in source order.
+
+        What a query over every call of the file finds, found instead from
+        each whole-word occurrence of a name in the bytes up to its call: a
+        name is rare where calls are not, and that query over a large file
+        costs a millisecond."""
+        return self.shared(("calls-named", names), lambda: self._calls_named(names))
+
+    def word_nodes(self, word: str) -> list[Node]:
+        """The smallest node around each whole-word occurrence of ``word``
+        when it is exactly that word (an identifier of some kind, a keyword,
+        the content of a string), in source order: where a rule looking for
+        a rare name can start, instead of visiting every node of a type."""
+        return self.shared(("word-nodes", word), lambda: self._word_nodes(word))
+
+    def _word_nodes(self, word: str) -> list[Node]:
+        out = []
+        root, raw = self.root, word.encode()
+        for end in word_ends(self.data, raw):
+            node = root.descendant_for_byte_range(end - len(raw), end)
+            if node is not None and node.end_byte - node.start_byte == len(raw):
+                out.append(node)  # not a comment, say, around it
+        return out
+
+    def _calls_named(self, names: tuple[str, ...]) -> list[Node]:
+        calls: dict[tuple[int, int], Node] = {}
+        for name in names:
+            for node in self.word_nodes(name):
+                callee = node
+                if node.type == "field_identifier":
+                    callee = node.parent
+                    if (
+                        callee is None
+                        or callee.type != "selector_expression"
+                        or callee.child_by_field_name("field") != node
+                    ):
+                        continue
+                elif node.type != "identifier":
+                    continue
+                call = callee.parent
+                if (
+                    call is not None
+                    and call.type == "call_expression"
+                    and call.child_by_field_name("function") == callee
+                ):
+                    calls[(call.start_byte, -call.end_byte)] = call
+        return [calls[k] for k in sorted(calls)]
 
     @property
     def parsed(self) -> bool:

@@ -197,8 +197,6 @@ def test_guard_places_found_from_size_words_are_those_a_full_query_finds(monkeyp
 
 
 def test_add_and_pointer_calls_found_from_the_bytes_are_those_a_query_finds():
-    from goabilint_rules.layout.hard_coded_offset import add_or_pointer_calls
-
     query = """[
       (call_expression function: (selector_expression
           field: (field_identifier) @f (#any-of? @f "Add" "Pointer")))
@@ -208,7 +206,62 @@ def test_add_and_pointer_calls_found_from_the_bytes_are_those_a_query_finds():
     for f in corpus():
         if b"unsafe" not in f.data:
             continue
-        found = [(n.start_byte, n.end_byte) for n in add_or_pointer_calls(f)]
+        found = [(n.start_byte, n.end_byte) for n in f.calls_named("Add", "Pointer")]
         assert found == [(n.start_byte, n.end_byte) for n in f.query(query, "c")]
         checked += len(found)
     assert checked > 1000
+
+
+def test_calls_found_by_name_are_those_a_query_over_every_call_finds():
+    names = ("HandleFunc", "HandlerFunc", "WithValue", "StringVar", "Error", "Add")
+
+    def named(call) -> bool:
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "selector_expression":
+            fn = fn.child_by_field_name("field")
+        return fn is not None and fn.type in ("identifier", "field_identifier") and (
+            fn.text.decode() in names
+        )
+
+    checked = 0
+    for f in corpus():
+        if b'"net/http"' not in f.data and b'"context"' not in f.data:
+            continue
+        expected = [c.start_byte for c in f.query("(call_expression) @c", "c") if named(c)]
+        assert [c.start_byte for c in f.calls_named(*names)] == expected, f.display
+        checked += len(expected)
+    assert checked > 1000
+
+
+def test_http_functions_and_servers_found_from_their_names_are_those_of_a_query():
+    # writer_functions and server_literals start from the words
+    # ResponseWriter and Server; every function and composite literal of
+    # the file, filtered the same way, must give the same answer.
+    from goabilint_rules.http import _handlers
+
+    def one_writer(fn, f) -> bool:
+        kinds = [p.kind for p in _handlers.parameters(fn, f) if _handlers.usable(p)]
+        return kinds.count("writer") == 1
+
+    def a_server(lit, f) -> bool:
+        t = lit.child_by_field_name("type")
+        return t is not None and f.refers_to(t, "net/http", "Server")
+
+    every_function = "[(function_declaration) (method_declaration) (func_literal)] @f"
+    handlers = servers = 0
+    for f in corpus():
+        if b'"net/http"' not in f.data:
+            continue
+        expected = [
+            fn.start_byte for fn in f.query(every_function, "f") if one_writer(fn, f)
+        ]
+        assert [h.node.start_byte for h in _handlers.writer_functions(f)] == expected
+        literals = [
+            lit.start_byte
+            for lit in f.query("(composite_literal) @c", "c")
+            if a_server(lit, f)
+        ]
+        assert [lit.start_byte for lit in _handlers.server_literals(f)] == literals
+        handlers += len(expected)
+        servers += len(literals)
+    assert handlers > 500 and servers > 30

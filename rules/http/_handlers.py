@@ -25,7 +25,7 @@ from goabilint.syntax import strip_pointers as strip_pointer
 
 HTTP = "net/http"
 
-FUNCTIONS = "[(function_declaration) (method_declaration) (func_literal)] @f"
+FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def writer_functions(file: GoFile) -> Iterator[Handler]:
     """Every function with a named ``http.ResponseWriter`` parameter."""
     if not file.import_names(HTTP):
         return  # no way to write the type
-    for function in file.query(FUNCTIONS, "f"):
+    for function in file.shared(writer_functions, lambda: _taking_writers(file)):
         params = parameters(function, file)
         writers = [p for p in params if p.kind == "writer" and usable(p)]
         if len(writers) != 1:
@@ -110,6 +110,21 @@ def writer_functions(file: GoFile) -> Iterator[Handler]:
         requests = [p for p in params if p.kind == "request" and usable(p)]
         request = requests[0] if len(requests) == 1 else None
         yield Handler(function, writers[0], request, tuple(p.kind for p in params))
+
+
+def _taking_writers(file: GoFile) -> list[Node]:
+    """The functions and literals that spell ResponseWriter among their
+    parameters, in source order: reached from the word up, rather than by
+    visiting every function of the file."""
+    found: dict[tuple[int, int], Node] = {}
+    for word in file.word_nodes("ResponseWriter"):
+        node = word.parent
+        while node is not None and node.type not in FUNCTIONS:
+            node = node.parent
+        params = node.child_by_field_name("parameters") if node is not None else None
+        if params is not None and params.start_byte <= word.start_byte < params.end_byte:
+            found[(node.start_byte, -node.end_byte)] = node
+    return [found[k] for k in sorted(found)]
 
 
 def handlers(file: GoFile) -> Iterator[Handler]:
@@ -183,9 +198,15 @@ def line_of(node: Node) -> int:
 
 def server_literals(file: GoFile) -> Iterator[Node]:
     """Composite literals of ``http.Server``."""
-    for lit in file.query("(composite_literal) @c", "c"):
-        t = lit.child_by_field_name("type")
-        if t is not None and file.refers_to(t, HTTP, "Server"):
+    for word in file.word_nodes("Server"):
+        t = word.parent if word.parent and word.parent.type == "qualified_type" else word
+        lit = t.parent
+        if (
+            lit is not None
+            and lit.type == "composite_literal"
+            and lit.child_by_field_name("type") == t
+            and file.refers_to(t, HTTP, "Server")
+        ):
             yield lit
 
 
@@ -208,7 +229,7 @@ def keyed_fields(literal: Node) -> dict[str, Node]:
 
 def package_calls(file: GoFile, names: tuple[str, ...]) -> Iterator[tuple[Node, str]]:
     """Calls of net/http's functions ``names``: ``(call, name)``."""
-    for call in file.query("(call_expression) @c", "c"):
+    for call in file.calls_named(*names):
         function = call.child_by_field_name("function")
         if function is None:
             continue

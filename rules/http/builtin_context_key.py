@@ -123,14 +123,12 @@ OTHER = "other"
 # Constants may refer to constants; follow at most this many names.
 MAX_DEPTH = 8
 
-CALLS = "(call_expression function: [(selector_expression) (identifier)]) @call"
-
 
 @RULE.on_go_file
 def check(file: GoFile, report: Reporter) -> None:
     if not any(file.import_names(p) for p in CONTEXT_PATHS):
         return  # WithValue is not reachable without importing context
-    for call in file.query(CALLS, "call"):
+    for call in file.calls_named("WithValue"):
         fn = call.child_by_field_name("function")
         if fn is None or not _is_with_value(file, fn):
             continue  # another function, or a shadowed context

@@ -117,7 +117,7 @@ def check(file: GoFile, report: Reporter) -> None:
 
 def _candidates(file: GoFile) -> Iterator[tuple[Node, bool, str]]:
     """Functions meant as handlers, whether net/http checks them, and a name."""
-    for call in file.query("(call_expression) @c", "c"):
+    for call in file.calls_named("HandlerFunc", "HandleFunc"):
         function, args = call_parts(call)
         if function is None:
             continue

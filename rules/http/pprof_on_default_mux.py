@@ -374,7 +374,7 @@ class _Resolver:
     def string_var_flag(self, name: str) -> tuple[GoFile, Node] | None:
         """The default of ``flag.StringVar(&name, "addr", default, usage)``."""
         for f in self.files:
-            for call in f.query("(call_expression) @c", "c"):
+            for call in f.calls_named("StringVar"):
                 function, args = call_parts(call)
                 if function is None or not f.refers_to(function, "flag", "StringVar"):
                     continue

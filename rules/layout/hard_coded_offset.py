@@ -16,7 +16,7 @@ from goabilint_rules.layout._unsafe import (
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import WORD_BYTES, GoFile, Package
+from goabilint.source import GoFile, Package, word_ends
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -111,46 +111,10 @@ def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     return _pointer_arithmetic(file)
 
 
-def add_or_pointer_calls(file: GoFile) -> list[Node]:
-    """Calls of a function or method named ``Add`` or ``Pointer`` (which
-    ``unsafe.Add`` and the conversion ``unsafe.Pointer`` are, also bare
-    under a dot import), in source order. They are found from the words'
-    bytes up, not by visiting every call of the file."""
-    return file.shared(add_or_pointer_calls, lambda: _find_calls(file, _CALLEES))
-
-
-_CALLEES = (b"Add", b"Pointer")
-
-
-def _find_calls(file: GoFile, names: tuple[bytes, ...]) -> list[Node]:
-    calls: dict[tuple[int, int], Node] = {}
-    root, data = file.root, file.data
-    for name in names:
-        for end in _words(data, name):
-            node = root.descendant_for_byte_range(end - len(name), end)
-            if node is None or node.end_byte - node.start_byte != len(name):
-                continue  # a longer word, a comment or a string around it
-            callee = node
-            if node.type == "field_identifier":
-                callee = node.parent
-                if callee is None or callee.type != "selector_expression":
-                    continue
-                if callee.child_by_field_name("field") != node:
-                    continue
-            elif node.type != "identifier":
-                continue
-            call = callee.parent
-            if (
-                call is not None
-                and call.type == "call_expression"
-                and call.child_by_field_name("function") == callee
-            ):
-                calls[(call.start_byte, -call.end_byte)] = call
-    return [calls[k] for k in sorted(calls)]
-
-
 def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
-    for call in add_or_pointer_calls(file):
+    # unsafe.Add, and the conversion unsafe.Pointer (also bare, under a
+    # dot import).
+    for call in file.calls_named("Add", "Pointer"):
         which = unsafe_call(file, call, "Add", "Pointer")
         args = arguments(call)
         if which == "Add" and len(args) == 2:
@@ -173,19 +137,6 @@ def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
                 yield call, base, left
 
 
-def _words(data: bytes, word: bytes) -> Iterator[int]:
-    """The end offsets of ``word`` where it stands as a whole word (as the
-    ASCII ``\b`` of a bytes pattern sees it)."""
-    at = data.find(word)
-    while at != -1:
-        end = at + len(word)
-        if not (at and data[at - 1] in WORD_BYTES) and not (
-            end < len(data) and data[end] in WORD_BYTES
-        ):
-            yield end
-        at = data.find(word, end)
-
-
 def may_have_pointer_arithmetic(data: bytes) -> bool:
     """Whether the bytes may hold what :func:`pointer_arithmetic` finds.
 
@@ -197,9 +148,9 @@ def may_have_pointer_arithmetic(data: bytes) -> bool:
     # Found with bytes.find, not a pattern starting with \b (which is tried
     # at every position of the file).
     n = len(data)
-    if any(True for _ in _words(data, b"Add")):
+    if any(True for _ in word_ends(data, b"Add")):
         return True
-    for i in _words(data, b"Pointer"):
+    for i in word_ends(data, b"Pointer"):
         while i < n and data[i] in b" \t\r\n":
             i += 1
         if i < n and data[i] == _SLASH:
