@@ -265,3 +265,38 @@ def test_http_functions_and_servers_found_from_their_names_are_those_of_a_query(
         handlers += len(expected)
         servers += len(literals)
     assert handlers > 500 and servers > 30
+
+
+def test_nosplit_marks_read_from_the_comments_above_a_function_as_from_all():
+    # STK004 reads a function's //go:nosplit from the comment nodes before
+    # it, not from every comment of the file; the marked functions must be
+    # those that the lines of all full-line comments give.
+    from goabilint_rules.stack import nosplit_frame_too_large as stk004
+
+    odd = [
+        b"package p\n\nvar v = 1 //go:nosplit\nfunc f() {}\n",
+        b"package p\n\n/* a */ //go:nosplit\nfunc f() {}\n",
+        b"package p\n\n//go:nosplit\n/* a\n*/\nfunc f() {}\n",
+        b"package p\n\n//go:nosplit\n\nfunc f() {}\n",
+        b"package p\n\n//go:nosplit\n// f does.\nfunc f() {}\n",
+    ]
+    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    checked = 0
+    for f in [*files, *corpus()]:
+        if b"//go:nosplit" not in f.data:
+            continue
+        marked = {d.line for d in f.directives if d.name == "nosplit"}
+        comment_lines = _mirror.full_line_comments(f)
+        expected = []
+        for d in f.decls:
+            if d.kind not in ("func", "method") or d.node.child_by_field_name("body") is None:
+                continue
+            line = d.node.start_point[0]
+            while line in comment_lines:
+                if line in marked:
+                    expected.append(d.node.start_byte)
+                    break
+                line -= 1
+        assert [n.start_byte for n in stk004._find_nosplit_functions(f)] == expected
+        checked += len(expected)
+    assert checked > 1000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from goabilint_rules.layout._mirror import full_line_comments
 from goabilint_rules.stack._abi import PackageView, flags_of, parse_frame, port_contexts
 
 from goabilint.constraints import BuildContext
@@ -213,7 +212,6 @@ def _find_nosplit_functions(f: GoFile) -> list[Node]:
     marked = {d.line for d in f.directives if d.name == "nosplit"}
     if not marked:
         return []
-    comment_lines = full_line_comments(f)
     out = []
     for d in f.decls:
         if (
@@ -221,13 +219,27 @@ def _find_nosplit_functions(f: GoFile) -> list[Node]:
             or d.node.child_by_field_name("body") is None
         ):
             continue
-        line = d.node.start_point[0]  # the line above the declaration, 1-based
-        while line in comment_lines:
-            if line in marked:
-                out.append(d.node)
-                break
-            line -= 1
+        if marked & _comment_block_above(f, d.node):
+            out.append(d.node)
     return out
+
+
+def _comment_block_above(f: GoFile, decl: Node) -> set[int]:
+    """The lines of the comment block right above a top-level declaration:
+    each line up from it on which a comment starts the line, read from the
+    comments before it among the file's top-level nodes."""
+    lines: set[int] = set()
+    line = decl.start_point[0]  # the line above the declaration, 1-based
+    node = decl.prev_sibling
+    while node is not None and node.type == "comment":
+        start = node.start_point[0] + 1
+        if start < line:
+            break  # a line without a comment that starts it: the block ends
+        if start == line and not f.lines.line_bytes(line)[: node.start_point[1]].strip():
+            lines.add(line)
+            line -= 1
+        node = node.prev_sibling
+    return lines
 
 
 def _largest_local(view: PackageView, fn: Node, f: GoFile) -> tuple[str, int] | None:
