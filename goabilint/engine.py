@@ -639,7 +639,9 @@ class Dispatcher:
         # Per check kind, the rules that have one, each with its byte needs
         # when those are all it has (the common case: one set test per file
         # instead of a call to Rule.may_fire).
-        self._checks: dict[str, list[tuple[Rule, Callable, frozenset[bytes] | None]]] = {}
+        self._checks: dict[
+            str, list[tuple[Rule, Callable, frozenset[bytes] | None]]
+        ] = {}
         for attr in ("check_go", "check_asm", "check_package"):
             self._checks[attr] = [
                 (

@@ -163,7 +163,9 @@ def test_directives_found_from_the_bytes_are_those_among_all_comments():
         ):
             continue
         fresh = GoFile(f.path, f.display, f.data)
-        assert [(d.comment.node.start_byte, d.name, d.args) for d in fresh.directives] == [
+        assert [
+            (d.comment.node.start_byte, d.name, d.args) for d in fresh.directives
+        ] == [
             (c.node.start_byte, *directive_fields(c.text))
             for c in fresh.comments
             if c.text.startswith("//go:")
@@ -219,15 +221,19 @@ def test_calls_found_by_name_are_those_a_query_over_every_call_finds():
         fn = call.child_by_field_name("function")
         if fn is not None and fn.type == "selector_expression":
             fn = fn.child_by_field_name("field")
-        return fn is not None and fn.type in ("identifier", "field_identifier") and (
-            fn.text.decode() in names
+        return (
+            fn is not None
+            and fn.type in ("identifier", "field_identifier")
+            and (fn.text.decode() in names)
         )
 
     checked = 0
     for f in corpus():
         if b'"net/http"' not in f.data and b'"context"' not in f.data:
             continue
-        expected = [c.start_byte for c in f.query("(call_expression) @c", "c") if named(c)]
+        expected = [
+            c.start_byte for c in f.query("(call_expression) @c", "c") if named(c)
+        ]
         assert [c.start_byte for c in f.calls_named(*names)] == expected, f.display
         checked += len(expected)
     assert checked > 1000
@@ -289,7 +295,10 @@ def test_nosplit_marks_read_from_the_comments_above_a_function_as_from_all():
         comment_lines = _mirror.full_line_comments(f)
         expected = []
         for d in f.decls:
-            if d.kind not in ("func", "method") or d.node.child_by_field_name("body") is None:
+            if (
+                d.kind not in ("func", "method")
+                or d.node.child_by_field_name("body") is None
+            ):
                 continue
             line = d.node.start_point[0]
             while line in comment_lines:
@@ -300,3 +309,48 @@ def test_nosplit_marks_read_from_the_comments_above_a_function_as_from_all():
         assert [n.start_byte for n in stk004._find_nosplit_functions(f)] == expected
         checked += len(expected)
     assert checked > 1000
+
+
+def test_dropped_request_copies_found_from_the_method_names_are_those_of_a_query():
+    # HTTP005 reaches WithContext/Clone calls from their names and then the
+    # statements around them; reading every statement that can drop a value
+    # must give the same pairs.
+    from goabilint_rules.http import discarded_with_context as http005
+
+    def named(call) -> bool:
+        fn = call.child_by_field_name("function")
+        return fn.type == "selector_expression" and (
+            fn.child_by_field_name("field").text.decode() in http005.METHODS
+        )
+
+    every = """[(expression_statement) (defer_statement) (go_statement)
+                (assignment_statement) (var_spec)] @s"""
+    src = b"""package p
+
+import "net/http"
+
+func f(r *http.Request) {
+\tr.WithContext(nil)
+\t(r.WithContext(nil))
+\tdefer r.Clone(nil)
+\t_ = r.Clone(nil)
+\t_, x = r.Clone(nil), 1
+\tvar _ = r.WithContext(nil)
+\tgo func() { _ = r.Clone(nil) }()
+\ty := r.Clone(nil)
+}
+"""
+    checked = 0
+    for f in [GoFile(Path("odd.go"), "odd.go", src), *corpus()]:
+        if b'"net/http"' not in f.data:
+            continue
+        expected = [
+            (s.start_byte, c.start_byte)
+            for stmt in f.query(every, "s")
+            for s, c in http005.dropped(stmt)
+            if named(c)
+        ]
+        found = [(s.start_byte, c.start_byte) for s, c in http005.discarded_calls(f)]
+        assert sorted(found) == sorted(expected), f.display
+        checked += len(expected)
+    assert checked >= 7

@@ -230,7 +230,9 @@ def _declared_words(f: GoFile) -> frozenset[str]:
                 elif m is not None:
                     end = data.find(b"\n)", m.end())
                     found.update(
-                        _GROUP_LINE.findall(data, m.end(), end if end >= 0 else len(data))
+                        _GROUP_LINE.findall(
+                            data, m.end(), end if end >= 0 else len(data)
+                        )
                     )
                 at = data.find(keyword, at + 1)
         return frozenset(w.decode("ascii", "replace") for w in found)

@@ -122,7 +122,10 @@ def _taking_writers(file: GoFile) -> list[Node]:
         while node is not None and node.type not in FUNCTIONS:
             node = node.parent
         params = node.child_by_field_name("parameters") if node is not None else None
-        if params is not None and params.start_byte <= word.start_byte < params.end_byte:
+        if (
+            params is not None
+            and params.start_byte <= word.start_byte < params.end_byte
+        ):
             found[(node.start_byte, -node.end_byte)] = node
     return [found[k] for k in sorted(found)]
 
@@ -199,7 +202,11 @@ def line_of(node: Node) -> int:
 def server_literals(file: GoFile) -> Iterator[Node]:
     """Composite literals of ``http.Server``."""
     for word in file.word_nodes("Server"):
-        t = word.parent if word.parent and word.parent.type == "qualified_type" else word
+        t = (
+            word.parent
+            if word.parent and word.parent.type == "qualified_type"
+            else word
+        )
         lit = t.parent
         if (
             lit is not None

@@ -16,7 +16,6 @@ from goabilint.rule import Rule, Severity
 from goabilint.source import GoFile
 from goabilint.syntax import (
     Node,
-    captured,
     expression_items,
     find_local_declaration,
     strip_pointers,
@@ -130,7 +129,7 @@ def check(file: GoFile, report: Reporter) -> None:
     if not (file.import_names(HTTP) or file.import_names(HTTPTEST)):
         return  # nothing in the file can be written as a request
 
-    for stmt, call in discarded_calls(file.root):
+    for stmt, call in discarded_calls(file):
         function = call.child_by_field_name("function")
         if function is None or function.type != "selector_expression":
             continue  # not a method call
@@ -149,37 +148,48 @@ def check(file: GoFile, report: Reporter) -> None:
         )
 
 
-def discarded_calls(root: Node) -> Iterator[tuple[Node, Node]]:
-    """``(statement, call)`` for each call whose value the statement drops."""
-    query = """
-    [(expression_statement) (defer_statement) (go_statement)
-     (assignment_statement) (var_spec)] @s
-    """
-    for stmt in captured(query, root, "s"):
-        if stmt.type in ("expression_statement", "defer_statement", "go_statement"):
-            # The spec allows parentheses around an expression statement.
-            expr = unparen(stmt.named_children[0]) if stmt.named_children else None
-            if expr is not None and expr.type == "call_expression":
-                yield stmt, expr
-            continue
+def discarded_calls(file: GoFile) -> Iterator[tuple[Node, Node]]:
+    """``(statement, call)`` for each call of one of :data:`METHODS` whose
+    value the statement drops; each call is reached from its name, and the
+    statements that could drop it are the ones around it."""
+    for call in file.calls_named(*METHODS):
+        expr = call
+        while (
+            expr.parent is not None and expr.parent.type == "parenthesized_expression"
+        ):
+            expr = expr.parent
+        around = [expr.parent]
+        if expr.parent is not None and expr.parent.type == "expression_list":
+            around.append(expr.parent.parent)
+        for stmt in around:
+            if stmt is not None and stmt.type in HOW:
+                yield from ((s, c) for s, c in dropped(stmt) if c == call)
 
-        if stmt.type == "assignment_statement":
-            if text(stmt.child_by_field_name("operator")) != "=":
-                continue  # x += ... cannot have _ on its left
-            left = stmt.child_by_field_name("left")
-            right = stmt.child_by_field_name("right")
-        else:
-            left, right = None, stmt.child_by_field_name("value")
-        names = (
-            declared_names(stmt) if stmt.type == "var_spec" else expression_items(left)
-        )
-        values = expression_items(right)
-        if len(names) != len(values):
-            continue  # a, _ = f() assigns the results of one call
-        for name, value in zip(names, values):
-            value = unparen(value)
-            if text(name) == "_" and value.type == "call_expression":
-                yield stmt, value
+
+def dropped(stmt: Node) -> Iterator[tuple[Node, Node]]:
+    """``(stmt, call)`` for each call whose value the statement drops."""
+    if stmt.type in ("expression_statement", "defer_statement", "go_statement"):
+        # The spec allows parentheses around an expression statement.
+        expr = unparen(stmt.named_children[0]) if stmt.named_children else None
+        if expr is not None and expr.type == "call_expression":
+            yield stmt, expr
+        return
+
+    if stmt.type == "assignment_statement":
+        if text(stmt.child_by_field_name("operator")) != "=":
+            return  # x += ... cannot have _ on its left
+        left = stmt.child_by_field_name("left")
+        right = stmt.child_by_field_name("right")
+    else:
+        left, right = None, stmt.child_by_field_name("value")
+    names = declared_names(stmt) if stmt.type == "var_spec" else expression_items(left)
+    values = expression_items(right)
+    if len(names) != len(values):
+        return  # a, _ = f() assigns the results of one call
+    for name, value in zip(names, values):
+        value = unparen(value)
+        if text(name) == "_" and value.type == "call_expression":
+            yield stmt, value
 
 
 def declared_names(spec: Node) -> list[Node]:

@@ -100,8 +100,6 @@ def check(package: Package, report: Reporter) -> None:
             report.in_file(file)(offset, _message(found), fix=_fix(found))
 
 
-
-
 def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     """``(expression, base pointer, offset)`` for each ``unsafe.Add(p, n)``
     and each ``unsafe.Pointer(uintptr(p) + n)`` (or ``n + uintptr(p)``, or

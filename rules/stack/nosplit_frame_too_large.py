@@ -235,7 +235,10 @@ def _comment_block_above(f: GoFile, decl: Node) -> set[int]:
         start = node.start_point[0] + 1
         if start < line:
             break  # a line without a comment that starts it: the block ends
-        if start == line and not f.lines.line_bytes(line)[: node.start_point[1]].strip():
+        if (
+            start == line
+            and not f.lines.line_bytes(line)[: node.start_point[1]].strip()
+        ):
             lines.add(line)
             line -= 1
         node = node.prev_sibling
