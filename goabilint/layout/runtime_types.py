@@ -19,9 +19,12 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 from goabilint.constraints import GoVersion
 from goabilint.layout.calc import Arch, Field, Layout
@@ -101,11 +104,38 @@ class ArchTable:
     def __init__(self, raw: dict[str, Any]):
         # Default goexperiment.* build tags of the release on this GOARCH.
         self.tags: frozenset[str] = frozenset(raw.get("tags") or ())
-        self.types = {n: TypeEntry(self, n, t) for n, t in raw.get("types", {}).items()}
-        self.funcs = {
-            n: tuple(Param(p[0], p[1], bool(p[2])) for p in ps)
-            for n, ps in (raw.get("funcs") or {}).items()
-        }
+        self.types: Mapping[str, TypeEntry] = _Lazy(
+            raw.get("types") or {}, lambda n, t: TypeEntry(self, n, t)
+        )
+        self.funcs: Mapping[str, tuple[Param, ...]] = _Lazy(
+            raw.get("funcs") or {},
+            lambda n, ps: tuple(Param(p[0], p[1], bool(p[2])) for p in ps),
+        )
+
+
+class _Lazy(Mapping[str, T]):
+    """A table's entries, each made from its JSON when first asked for: a
+    run looks up a handful of the hundreds of types of seven releases."""
+
+    def __init__(self, raw: dict[str, Any], make: Callable[[str, Any], T]):
+        self._raw = raw
+        self._make = make
+        self._made: dict[str, T] = {}
+
+    def __getitem__(self, name: str) -> T:
+        hit = self._made.get(name)
+        if hit is None:
+            hit = self._made[name] = self._make(name, self._raw[name])
+        return hit
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 class ReleaseTable:
