@@ -946,16 +946,25 @@ def test_unreadable_files_and_directories(shared_dir):
 
 
 def _fail_open_for(monkeypatch, victims: dict[str, int]) -> None:
-    """Make Path.open fail for the named files with the given errno."""
-    real_open = pathlib.Path.open
+    """Make opening the named files fail with the given errno, whether
+    through Path.open or os.open (which the engine reads files with)."""
+    real_open, real_os_open = pathlib.Path.open, os.open
+
+    def fail(path) -> None:
+        code = victims.get(os.path.basename(os.fspath(path)))
+        if code is not None:
+            raise OSError(code, os.strerror(code), os.fspath(path))
 
     def open_(self, *args, **kwargs):
-        code = victims.get(self.name)
-        if code is not None:
-            raise OSError(code, os.strerror(code), str(self))
+        fail(self)
         return real_open(self, *args, **kwargs)
 
+    def os_open(path, *args, **kwargs):
+        fail(path)
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(pathlib.Path, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)
 
 
 def test_unreadable_file_in_every_output(tree, monkeypatch, capsys):
