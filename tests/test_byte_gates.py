@@ -354,3 +354,36 @@ func f(r *http.Request) {
         assert sorted(found) == sorted(expected), f.display
         checked += len(expected)
     assert checked >= 7
+
+
+def test_uintptr_escape_gate_loses_no_finding(monkeypatch):
+    # LAY006 parses only the files whose top-level functions could hold a
+    # round trip or pass one on, judged from their bytes; without that
+    # choice it must find the same on the fixtures and the standard
+    # library (its testdata, named file by file, too).
+    import sys
+
+    from goabilint_rules.layout import uintptr_escape as lay006
+
+    from goabilint import engine
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_fuzz import _goroot_src, _skipped_sources
+
+    src = _goroot_src()
+    monkeypatch.chdir(src)
+    runs = [[str(ROOT / "testdata")], ["."], _skipped_sources(src)]
+
+    def findings() -> list[str]:
+        out = []
+        for paths in runs:
+            result = engine.run(
+                paths, {"isolated": True, "overrides": {"select": ["LAY006"]}}, jobs=1
+            )
+            out += sorted(f"{f.location.path}:{f.location.line}" for f in result.findings)
+        return out
+
+    gated = findings()
+    assert len(gated) >= 5
+    monkeypatch.setattr(lay006, "worth_reading", lambda files: list(files))
+    assert findings() == gated

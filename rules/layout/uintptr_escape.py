@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,9 +100,7 @@ def check(package: Package, report: Reporter) -> None:
         return  # the runtime controls the collector itself
     funcs = _Functions(package.go_files)
     converts: dict[tuple[str, int], list[Node]] = {}  # see _through_calls
-    for file in package.go_files:
-        if b"uintptr" not in file.data or b"unsafe" not in file.data:
-            continue  # both patterns start from uintptr(p) with p an unsafe.Pointer here
+    for file in worth_reading(package.go_files):
         for fn in _functions_spelling_uintptr(file):
             body = fn.child_by_field_name("body")
             if body is None or b"uintptr" not in (body.text or b""):
@@ -123,6 +122,47 @@ def check(package: Package, report: Reporter) -> None:
                     f"{file.display}:{call.start_point[0] + 1} made it from a pointer",
                     fix="pass an unsafe.Pointer instead of a uintptr",
                 )
+
+
+# A conversion back to a pointer that can read a stored integer:
+# (unsafe.)Pointer( of something that starts with a name (a variable, a
+# field, an element, arithmetic on one), not of &x, *p or a literal.
+_CONVERTS_BACK = re.compile(rb"\bPointer\s*\(\s*[(\s]*[A-Za-z_\x80-\xff]")
+# A top-level function or method, and its name.
+_TOP_FUNC = re.compile(rb"\nfunc[ \t]+(?:\([^)]*\)[ \t]*)?([^\s(\[]+)")
+# A name before "(": a call, perhaps.
+_CALLED = re.compile(rb"([\w\x80-\xff]+)\s*\(")
+
+
+def worth_reading(files: list[GoFile]) -> list[GoFile]:
+    """The files in which the rule may find a round trip or a call that
+    passes one on, judged from the bytes of each top-level function (what
+    lies between two lines starting with ``func``): it spells ``uintptr``
+    (both patterns start from ``uintptr(p)``, ``p`` an ``unsafe.Pointer``)
+    and either converts something back itself or calls, by name, a
+    function of the package that does. The other files are not parsed."""
+    pieces: list[tuple[GoFile, bytes, bool]] = []
+    converters: set[bytes] = set()
+    for f in files:
+        data = f.data
+        if b"Pointer" not in data:
+            continue  # neither converts back nor can hold uintptr(unsafe.Pointer(p))
+        starts = [(m.start(), m.group(1)) for m in _TOP_FUNC.finditer(data)]
+        bounds = [(0, b""), *starts, (len(data), b"")]
+        spells = b"uintptr" in data and b"unsafe" in data
+        for (start, name), (end, _) in itertools.pairwise(bounds):
+            piece = data[start:end]
+            back = _CONVERTS_BACK.search(piece) is not None
+            if back and name:
+                converters.add(name)
+            if spells and b"uintptr" in piece:
+                pieces.append((f, piece, back))
+    keep = {
+        id(f)
+        for f, piece, back in pieces
+        if back or not converters.isdisjoint(_CALLED.findall(piece))
+    }
+    return [f for f in files if id(f) in keep]
 
 
 def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
