@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from goabilint import syntax
 from goabilint.context import Reporter
 from goabilint.layout.calc import import_path
 from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile, Package
+from goabilint.source import WORD_BYTES, GoFile, Package
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -127,11 +128,9 @@ def check(package: Package, report: Reporter) -> None:
 # A conversion back to a pointer that can read a stored integer:
 # (unsafe.)Pointer( of something that starts with a name (a variable, a
 # field, an element, arithmetic on one), not of &x, *p or a literal.
-_CONVERTS_BACK = re.compile(rb"\bPointer\s*\(\s*[(\s]*[A-Za-z_\x80-\xff]")
+_CONVERTS_BACK = re.compile(rb"Pointer\s*\(\s*[(\s]*[A-Za-z_\x80-\xff]")
 # A top-level function or method, and its name.
 _TOP_FUNC = re.compile(rb"\nfunc[ \t]+(?:\([^)]*\)[ \t]*)?([^\s(\[]+)")
-# A name before "(": a call, perhaps.
-_CALLED = re.compile(rb"([\w\x80-\xff]+)\s*\(")
 
 
 def worth_reading(files: list[GoFile]) -> list[GoFile]:
@@ -141,28 +140,49 @@ def worth_reading(files: list[GoFile]) -> list[GoFile]:
     (both patterns start from ``uintptr(p)``, ``p`` an ``unsafe.Pointer``)
     and either converts something back itself or calls, by name, a
     function of the package that does. The other files are not parsed."""
-    pieces: list[tuple[GoFile, bytes, bool]] = []
+    pieces: list[tuple[GoFile, int, int]] = []
     converters: set[bytes] = set()
+    keep: set[int] = set()
     for f in files:
         data = f.data
-        if b"Pointer" not in data:
-            continue  # neither converts back nor can hold uintptr(unsafe.Pointer(p))
+        if b"unsafe" not in data or b"Pointer" not in data:
+            continue  # converts nothing back, nor makes uintptr(unsafe.Pointer(p))
+        backs = [
+            m.start()
+            for m in _CONVERTS_BACK.finditer(data)
+            if not (m.start() and data[m.start() - 1] in WORD_BYTES)
+        ]
         starts = [(m.start(), m.group(1)) for m in _TOP_FUNC.finditer(data)]
         bounds = [(0, b""), *starts, (len(data), b"")]
-        spells = b"uintptr" in data and b"unsafe" in data
         for (start, name), (end, _) in itertools.pairwise(bounds):
-            piece = data[start:end]
-            back = _CONVERTS_BACK.search(piece) is not None
+            i = bisect.bisect_left(backs, start)
+            back = i < len(backs) and backs[i] < end
             if back and name:
                 converters.add(name)
-            if spells and b"uintptr" in piece:
-                pieces.append((f, piece, back))
-    keep = {
-        id(f)
-        for f, piece, back in pieces
-        if back or not converters.isdisjoint(_CALLED.findall(piece))
-    }
+            if data.find(b"uintptr", start, end) != -1:
+                if back:
+                    keep.add(id(f))
+                elif id(f) not in keep:
+                    pieces.append((f, start, end))
+    for f, start, end in pieces:
+        if id(f) not in keep and any(
+            _calls(f.data, start, end, name) for name in converters
+        ):
+            keep.add(id(f))
     return [f for f in files if id(f) in keep]
+
+
+def _calls(data: bytes, start: int, end: int, name: bytes) -> bool:
+    """Whether ``name(`` occurs in ``data[start:end]``, ``name`` a whole word."""
+    at = data.find(name, start, end)
+    while at != -1:
+        after = at + len(name)
+        if not (at and data[at - 1] in WORD_BYTES) and data[
+            after : after + 8
+        ].lstrip().startswith(b"("):
+            return True
+        at = data.find(name, after, end)
+    return False
 
 
 def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
