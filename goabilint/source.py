@@ -249,6 +249,18 @@ def _spelled_bare(data: bytes, raw: bytes) -> bool:
     return False
 
 
+def _quoted(data: bytes, raw: bytes) -> bool:
+    """Whether ``raw`` occurs between double quotes or back quotes (one
+    scan of the file, not one per kind of quote)."""
+    at = data.find(raw)
+    while at != -1:
+        end = at + len(raw)
+        if at and end < len(data) and data[at - 1] == data[end] and data[end] in b'"`':
+            return True
+        at = data.find(raw, at + 1)
+    return False
+
+
 def _parse(data: bytes) -> tree_sitter.Tree:
     # A leading BOM is legal Go; blank it so tree-sitter and offsets agree.
     return syntax.parse(b"   " + data[3:] if data.startswith(BOM) else data)
@@ -457,11 +469,7 @@ class GoFile(SourceFile):
     def _may_import(self, path: str) -> bool:
         """A byte test that rules out most files without parsing them: an
         import of ``path`` spells it between quotes or back quotes."""
-        raw = path.encode()
-        return self.shared(
-            ("may-import", path),
-            lambda: b'"' + raw + b'"' in self.data or b"`" + raw + b"`" in self.data,
-        )
+        return self.shared(("may-import", path), lambda: _quoted(self.data, path.encode()))
 
     def resolve_package(self, ident: Node) -> str | None:
         """The import path ``ident`` refers to, if it names an imported package.

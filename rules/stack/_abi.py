@@ -166,8 +166,10 @@ class PackageView:
     @functools.cached_property
     def bodyless(self) -> dict[str, tuple[Node, GoFile]]:
         """Body-less function declarations by name (methods excluded), from
-        the files with a line that looks like one (see :func:`may_declare_bodyless`)."""
-        return self.bodyless_of(self.files)
+        the files with a line that looks like one (see :func:`may_declare_bodyless`).
+        Test files are left out: what they declare is found by
+        :meth:`bodyless_named`, and is no rule's concern otherwise."""
+        return self.bodyless_of([f for f in self.files if not f.is_test])
 
     def bodyless_of(self, files: list[GoFile]) -> dict[str, tuple[Node, GoFile]]:
         """:attr:`bodyless`, of some of the package's files only."""

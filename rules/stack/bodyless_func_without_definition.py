@@ -176,7 +176,9 @@ def check(package: Package, report: Reporter) -> None:
         bodyless = (
             view.bodyless
             if package.reported is None
-            else view.bodyless_of([f for f in view.files if package.reports_on(f)])
+            else view.bodyless_of(
+                [f for f in view.files if package.reports_on(f) and not f.is_test]
+            )
         )
         if not bodyless or view.path in ("builtin", "unsafe"):
             continue  # nothing to define, or the compiler's own declarations
