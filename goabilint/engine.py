@@ -10,8 +10,10 @@ cost the other rules' results.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import itertools
 import logging
@@ -19,7 +21,7 @@ import os
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,6 +40,23 @@ from goabilint.suppress import MetaRules, apply_suppressions
 __all__ = ["Notification", "PackageJob", "PackageResult", "RunResult", "run"]
 
 log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector's youngest generation less often while
+    packages are analysed (forked workers inherit the setting).
+
+    Analysis allocates millions of short-lived objects that reference
+    counting frees (each package's cycles are broken by Package.release);
+    at the default threshold the collector still scanned them hundreds of
+    times a run, about 3% of it."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)
@@ -106,7 +125,8 @@ def run(
             len(job_list),
             planned - started,
         )
-        results = scheduler.execute(job_list, registry, cache, jobs)
+        with _fewer_collections():
+            results = scheduler.execute(job_list, registry, cache, jobs)
         log.info(
             "analysed in %.2fs with %d job(s)", time.perf_counter() - planned, jobs
         )
@@ -299,6 +319,7 @@ def analyse_job(
             except (KeyError, TypeError, ValueError):
                 pass  # an entry of another shape is a miss
     out = check_package(pkg, job.settings, registry, job.reported())
+    pkg.release()
     out.notifications[:0] = notes + header_notes(pkg, job)
     if key is not None and not any(n.level == "error" for n in out.notifications):
         # A run with faults is retried next time, not replayed.
@@ -430,6 +451,7 @@ def analyse_buffers(
     """
     pkg, notes = load_package(job, buffers, find_module)
     out = check_package(pkg, job.settings, registry, job.reported())
+    pkg.release()
     out.notifications[:0] = notes + header_notes(pkg, job)
     return out
 

@@ -1663,3 +1663,31 @@ def test_configuration_cannot_name_code_to_load(tree, capsys, name, text):
     assert run.out == ""
     assert not sentinel.exists()
     assert "evil" not in sys.modules
+
+
+def test_an_analysed_package_is_freed_without_the_cycle_collector():
+    # Rules' answers kept for a package refer back to it and its files;
+    # Package.release breaks those cycles, so that reference counting frees
+    # each package's files and trees as soon as it is done (a run raises
+    # the collector's threshold and relies on it).
+    import gc
+
+    from goabilint import engine
+    from goabilint.source import GoFile
+
+    testdata = Path(__file__).resolve().parent.parent / "testdata"
+    engine.run([str(testdata)], {"isolated": True})  # imports, tables, caches
+    gc.collect()
+    gc.disable()
+    try:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        engine.run(
+            [str(testdata)], {"isolated": True, "overrides": {"select": ["ALL"]}}
+        )
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, GoFile)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
