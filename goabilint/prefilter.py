@@ -44,13 +44,24 @@ class Needles:
 
     def present(self, data: bytes) -> frozenset[bytes]:
         """The needles that occur in ``data``."""
+        if self._use_fast(data):
+            return self._fast(data)  # type: ignore[misc]
+        return frozenset(n for n in self.needles if n in data)
+
+    def any_in(self, data: bytes) -> bool:
+        """Whether one of the needles occurs in ``data``."""
+        if self._use_fast(data):
+            return bool(self._fast(data))  # type: ignore[misc]
+        return any(n in data for n in self.needles)
+
+    def _use_fast(self, data: bytes) -> bool:
         if self._fast is not None:
-            return self._fast(data)
+            return True
         if self._scanned < self._fast_after:
             self._scanned += len(data)
             if self._scanned >= self._fast_after:
                 self._fast = _hyperscan(self.needles)  # from the next file on
-        return frozenset(n for n in self.needles if n in data)
+        return False
 
 
 def _hyperscan(needles: tuple[bytes, ...]) -> Scan | None:

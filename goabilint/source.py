@@ -29,6 +29,7 @@ from goabilint.constraints import (
     read_header,
 )
 from goabilint.gomod import GoMod
+from goabilint.prefilter import Needles
 from goabilint.syntax import Node, text
 
 __all__ = [
@@ -227,8 +228,8 @@ def word_ends(data: bytes, word: bytes) -> Iterator[int]:
 def spelling(files: Sequence[SourceFileT], names: Iterable[str]) -> list[SourceFileT]:
     """The files whose bytes spell one of ``names``: only they can declare,
     call or name them, and the rest need not be parsed."""
-    needles = [n.encode() for n in names]
-    return [f for f in files if any(n in f.data for n in needles)]
+    needles = Needles(n.encode() for n in names)  # many names: one pass a file
+    return [f for f in files if needles.any_in(f.data)]
 
 
 def _spelled_bare(data: bytes, raw: bytes) -> bool:

@@ -80,6 +80,16 @@ def test_switching_paths_mid_run_changes_no_answer():
     assert plain._fast is None
 
 
+def test_any_in_says_whether_present_finds_something():
+    # source.spelling asks only whether a file holds one of many names.
+    few = [b"go:linkname", b"Pointer", b"\xff"]
+    for needles in (few, RULE_NEEDLES):
+        switching = Needles(needles, fast_after=100)
+        for data in corpus():
+            assert switching.any_in(data) == bool(expected(needles, data))
+    assert not Needles(()).any_in(b"anything")
+
+
 def test_a_small_run_never_loads_hyperscan():
     needles = Needles(RULE_NEEDLES)
     for data in corpus()[:3]:
