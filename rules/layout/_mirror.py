@@ -31,7 +31,7 @@ from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.prefilter import Needles
-from goabilint.source import GoFile, directive_fields, remember, spelling
+from goabilint.source import GoFile, Package, directive_fields, remember, spelling
 from goabilint.syntax import Node, captured, text
 
 __all__ = [
@@ -45,6 +45,8 @@ __all__ = [
     "known_anywhere",
     "module_files",
     "real_entry",
+    "reported_types",
+    "spelling_cast",
     "used_fields",
 ]
 
@@ -154,32 +156,71 @@ def known_anywhere(name: str) -> bool:
 # ---- discovery ----------------------------------------------------------
 
 
+def reported_types(package: Package, files: list[GoFile]) -> set[str] | None:
+    """The types declared by the files findings are kept in, when only
+    some files are (as pre-commit names them): mirrors are reported where
+    they are declared, so the others need not be found. None: all files."""
+    if package.reported is None:
+        return None
+    return {
+        d.name
+        for f in files
+        if package.reports_on(f) and b"type" in f.data
+        for d in f.decls
+        if d.kind == "type"
+    }
+
+
 def find_mirrors(
-    calc: Calculator, files: list[GoFile], others: list[GoFile] = ()
-) -> list[Mirror]:  # type: ignore[assignment]
+    calc: Calculator,
+    files: list[GoFile],
+    others: list[GoFile] = (),  # type: ignore[assignment]
+    only: set[str] | None = None,
+) -> list[Mirror]:
     """Every mirror among the package types ``calc`` sees; ``others`` are
-    the module's other files built in the same context."""
+    the module's other files built in the same context. With ``only``,
+    the mirrors of those names (found from the same evidence, but without
+    looking for the others' names and views)."""
+    if only is not None and not only:
+        return []
+    # A view cast to one of ``only``, (*T)(...), spells its name.
+    cast_files = files if only is None else spelling_cast(files, only)
     found: dict[str, Mirror] = {}
     for m in _linkname_mirrors(calc, files):
         if m.name in found:
             continue
         # The runtime writes into a mirror only if the module allocates
         # one; a pointer cast from a runtime object is a view of it.
-        m.exchanged = allocates(files, m.name, others, calc.path)
+        if only is None or m.name in only:
+            m.exchanged = allocates(files, m.name, others, calc.path)
         found[m.name] = m
     for m in _directive_mirrors(calc, files):
         found[m.name] = m  # an explicit statement wins
     # Only well-known names can be mirrors by name: look those up, rather
-    # than every type of the package (which reads every file).
+    # than every type of the package (which reads every file). One not in
+    # ``only`` matters as what a view of ``only`` is cast from.
     for name in WELL_KNOWN:
-        if name in found or not _struct_spelled(calc, files, name):
+        if name in found or (only is not None and name not in only and not cast_files):
+            continue
+        if not _struct_spelled(calc, files, name):
             continue
         m = _named_mirror(calc, name)
         if m is not None:
             found[name] = m
-    for m in _cast_mirrors(calc, files, found):
+    for m in _cast_mirrors(calc, cast_files, found):
         found.setdefault(m.name, m)
-    return list(found.values())
+    return [m for m in found.values() if only is None or m.name in only]
+
+
+def spelling_cast(files: list[GoFile], names: set[str]) -> list[GoFile]:
+    """The files that may convert a pointer to one of ``names``:
+    ``(*T)(...)``, with blanks or ``/* */`` comments between the tokens."""
+    gap = rb"(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*"
+    names_rx = b"|".join(re.escape(n.encode()) for n in sorted(names))
+    pattern = re.compile(
+        rb"\(" + gap + rb"\*" + gap + rb"(?:" + names_rx + rb")" + gap + rb"\)"
+    )
+    return [f for f in files if pattern.search(f.data)]
 
 
 def allocates(

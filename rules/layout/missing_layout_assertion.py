@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import functools
 
-from goabilint_rules.layout._mirror import Guard, find_guards, find_mirrors
+from goabilint_rules.layout._mirror import (
+    Guard,
+    find_guards,
+    find_mirrors,
+    reported_types,
+)
 from goabilint_rules.layout._unsafe import hard_coded
 from goabilint_rules.layout.hard_coded_offset import pointer_arithmetic
 from goabilint_rules.layout.runtime_mirror_drift import contexts
@@ -99,7 +104,7 @@ def check(package: Package, report: Reporter) -> None:
         lambda: set().union(*(g.constants for g in guards())) if guards() else set()
     )
 
-    for mirror in find_mirrors(calc, files):
+    for mirror in find_mirrors(calc, files, only=reported_types(package, files)):
         if mirror.name in guarded_types():
             continue
         real = mirror.real or mirror.func or "a runtime type"

@@ -13,6 +13,7 @@ from goabilint_rules.layout._mirror import (
     known_anywhere,
     module_files,
     real_entry,
+    reported_types,
     used_fields,
 )
 
@@ -202,7 +203,8 @@ def check(package: Package, report: Reporter) -> None:
     for ctx in contexts(report):
         calc = Calculator.for_package(package, ctx, path)
         built_others = LazyFiles(functools.partial(others, ctx))
-        for mirror in find_mirrors(calc, calc.files, built_others):
+        only = reported_types(package, calc.files)
+        for mirror in find_mirrors(calc, calc.files, built_others, only):
             found = _check(calc, mirror, ctx.go, ctx.goarch, built_others)
             if found is None:
                 continue
