@@ -31,6 +31,7 @@ __all__ = [
     "PackageView",
     "asm_contexts",
     "func_frame",
+    "in_package",
     "may_declare_bodyless",
     "parse_frame",
 ]
@@ -152,9 +153,17 @@ class PackageView:
         self.package = package
         self.ctx = ctx
         self.path = import_path(package)
-        self.calc = Calculator.for_package(package, ctx, self.path)
-        self.files = [f for f in self.calc.files if _in_package(f)]
         self._frames: dict[str, FuncFrame | None] = {}
+
+    @functools.cached_property
+    def calc(self) -> Calculator:
+        return Calculator.for_package(self.package, self.ctx, self.path)
+
+    @functools.cached_property
+    def files(self) -> list[GoFile]:
+        """The package's Go files built in the context (a view asked only
+        about assembly never tests every Go file's constraint)."""
+        return [f for f in self.calc.files if in_package(f)]
 
     @classmethod
     def of(cls, package: Package, ctx: BuildContext) -> PackageView:
@@ -263,7 +272,7 @@ class _BodylessLines:
 BODYLESS_LINES = _BodylessLines()
 
 
-def _in_package(f: GoFile) -> bool:
+def in_package(f: GoFile) -> bool:
     """Whether ``f`` belongs to the directory's package proper (not an
     external ``_test`` package)."""
     name = f.package_name

@@ -5,7 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from goabilint_rules.stack._abi import BODYLESS_LINES, PackageView, port_contexts
+from goabilint_rules.stack._abi import (
+    BODYLESS_LINES,
+    PackageView,
+    in_package,
+    port_contexts,
+)
 
 from goabilint import tables
 from goabilint.constraints import BuildContext
@@ -177,7 +182,14 @@ def check(package: Package, report: Reporter) -> None:
             view.bodyless
             if package.reported is None
             else view.bodyless_of(
-                [f for f in view.files if package.reports_on(f) and not f.is_test]
+                [
+                    f
+                    for f in package.go_files
+                    if package.reports_on(f)
+                    and not f.is_test
+                    and f.built_for(ctx)
+                    and in_package(f)
+                ]
             )
         )
         if not bodyless or view.path in ("builtin", "unsafe"):
