@@ -127,3 +127,22 @@ def test_map_iterator_parameter_changes_with_swiss_maps():
         ).size
         == 32
     )
+
+
+def test_the_packages_that_define_the_runtime_types_hold_no_mirrors(tmp_path):
+    # A struct named like a runtime type, with its fields, is a mirror in
+    # any package but the ones whose structs the tables were made from.
+    from goabilint import engine
+
+    src = (
+        'package {name}\n\nimport "unsafe"\n\n'
+        "type emptyInterface struct {{\n\ttyp  unsafe.Pointer\n\tdata unsafe.Pointer\n}}\n"
+    )
+    (tmp_path / "go.mod").write_text("module std\n\ngo 1.23\n")  # as GOROOT/src
+    for d in ("elsewhere", "runtime"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "e.go").write_text(src.format(name=d))
+    result = engine.run(
+        [str(tmp_path)], {"isolated": True, "overrides": {"select": ["LAY004"]}}
+    )
+    assert [f.location.path.split("/")[-2] for f in result.findings] == ["elsewhere"]

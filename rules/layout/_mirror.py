@@ -39,6 +39,7 @@ __all__ = [
     "Mirror",
     "allocates",
     "compare",
+    "defines_real_types",
     "find_guards",
     "find_mirrors",
     "full_line_comments",
@@ -156,6 +157,14 @@ def known_anywhere(name: str) -> bool:
 # ---- discovery ----------------------------------------------------------
 
 
+def defines_real_types(path: str | None) -> bool:
+    """Whether package ``path`` defines the types the tables describe:
+    its structs are the real layouts, not mirrors of them."""
+    return path in ("runtime", "internal/abi") or (path or "").startswith(
+        "internal/runtime/"
+    )
+
+
 def reported_types(package: Package, files: list[GoFile]) -> set[str] | None:
     """The types declared by the files findings are kept in, when only
     some files are (as pre-commit names them): mirrors are reported where
@@ -181,7 +190,7 @@ def find_mirrors(
     the module's other files built in the same context. With ``only``,
     the mirrors of those names (found from the same evidence, but without
     looking for the others' names and views)."""
-    if only is not None and not only:
+    if (only is not None and not only) or defines_real_types(calc.path):
         return []
     # A view cast to one of ``only``, (*T)(...), spells its name.
     cast_files = files if only is None else spelling_cast(files, only)

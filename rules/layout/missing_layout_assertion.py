@@ -74,7 +74,10 @@ RULE = Rule(
     ## Known problems
     Any assertion that mentions the type or constant counts, whatever it
     checks; LAY005 reports assertions that check only one direction. An
-    assertion in another package (a shared test) is not seen.
+    assertion in another package (a shared test) is not seen. Structs of
+    the packages that define the runtime's types (`runtime`,
+    `internal/abi`, `internal/runtime/...`) are not mirrors; their offset
+    constants are still checked.
 
     ## References
     - [unsafe.Sizeof](https://pkg.go.dev/unsafe#Sizeof)
