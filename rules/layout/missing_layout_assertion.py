@@ -17,7 +17,7 @@ from goabilint_rules.layout.runtime_mirror_drift import contexts
 from goabilint.context import Reporter
 from goabilint.layout.calc import Calculator, Unknown, import_path
 from goabilint.rule import Rule, Severity
-from goabilint.source import Package
+from goabilint.source import GoFile, Package, spelling
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -102,13 +102,12 @@ def check(package: Package, report: Reporter) -> None:
     # The package's assertions, read only once something needs one (most
     # packages have neither a mirror nor an offset constant).
     guards = functools.cache(lambda: find_guards(files))
-    guarded_types = functools.cache(lambda: _guarded_types(calc, guards()))
     guarded_consts = functools.cache(
         lambda: set().union(*(g.constants for g in guards())) if guards() else set()
     )
 
     for mirror in find_mirrors(calc, files, only=reported_types(package, files)):
-        if mirror.name in guarded_types():
+        if _guarded(calc, files, mirror.name):
             continue
         real = mirror.real or mirror.func or "a runtime type"
         if mirror.func is not None:
@@ -159,6 +158,20 @@ def check(package: Package, report: Reporter) -> None:
                 "but no assertion ties it to a layout",
                 fix=f"add var _ = [1]struct{{}}{{}}[{name}-unsafe.Offsetof(T{{}}.field)]",
             )
+
+
+def _guarded(calc: Calculator, files: list[GoFile], name: str) -> bool:
+    """Whether an assertion mentions type ``name``, or a package variable
+    of that type. Only files that spell the name, or such a variable, can
+    hold one: the others are not searched."""
+    names = [name]
+    for f in spelling(files, [name]):
+        for d in f.decls:
+            if d.kind == "var" and d.name not in names:
+                written = calc.var_type(d.name)
+                if written is not None and text(written).lstrip("*") == name:
+                    names.append(d.name)
+    return name in _guarded_types(calc, find_guards(spelling(files, names)))
 
 
 def _guarded_types(calc: Calculator, guards: list[Guard]) -> set[str]:
