@@ -380,10 +380,41 @@ def test_uintptr_escape_gate_loses_no_finding(monkeypatch):
             result = engine.run(
                 paths, {"isolated": True, "overrides": {"select": ["LAY006"]}}, jobs=1
             )
-            out += sorted(f"{f.location.path}:{f.location.line}" for f in result.findings)
+            out += sorted(
+                f"{f.location.path}:{f.location.line}" for f in result.findings
+            )
         return out
 
     gated = findings()
     assert len(gated) >= 5
     monkeypatch.setattr(lay006, "worth_reading", lambda files: list(files))
     assert findings() == gated
+
+
+def test_cast_gate_keeps_every_file_with_a_pointer_cast_to_the_name():
+    # With only some files reported on, LAY003 looks for views cast to
+    # their types only in files spelling (*T)(unsafe.Pointer(...)); every
+    # such conversion the syntax tree holds must be kept.
+    from goabilint_rules.layout._unsafe import arguments, strip, unsafe_call
+
+    from goabilint.syntax import text
+
+    casts = 0
+    for f in corpus():
+        if b"unsafe" not in f.data or b"Pointer" not in f.data:
+            continue
+        for call in f.query(
+            "(call_expression function: (parenthesized_expression) @fn) @c", "c"
+        ):
+            fn = strip(call.child_by_field_name("function"))
+            if (
+                fn.type != "unary_expression"
+                or text(fn.child_by_field_name("operator")) != "*"
+            ):
+                continue
+            target = text(fn.child_by_field_name("operand"))
+            args = arguments(call)
+            if len(args) == 1 and unsafe_call(f, strip(args[0]), "Pointer"):
+                casts += 1
+                assert _mirror.spelling_cast([f], {target}) == [f], (f.display, target)
+    assert casts > 300

@@ -223,11 +223,25 @@ def find_mirrors(
 
 def spelling_cast(files: list[GoFile], names: set[str]) -> list[GoFile]:
     """The files that may convert a pointer to one of ``names``:
-    ``(*T)(...)``, with blanks or ``/* */`` comments between the tokens."""
+    ``(*T)(unsafe.Pointer(...))`` (or a dot import's ``Pointer``), with
+    blanks or ``/* */`` comments between the tokens and parentheses around
+    the argument."""
     gap = rb"(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*"
     names_rx = b"|".join(re.escape(n.encode()) for n in sorted(names))
     pattern = re.compile(
-        rb"\(" + gap + rb"\*" + gap + rb"(?:" + names_rx + rb")" + gap + rb"\)"
+        rb"\("
+        + gap
+        + rb"\*"
+        + gap
+        + rb"(?:"
+        + names_rx
+        + rb")"
+        + gap
+        + rb"\)(?:\s|\(|/\*(?:[^*]|\*(?!/))*\*/)*(?:[\w\x80-\xff]+"
+        + gap
+        + rb"\."
+        + gap
+        + rb")?Pointer\b"
     )
     return [f for f in files if pattern.search(f.data)]
 
