@@ -431,6 +431,8 @@ def header_notes(pkg: Package, job: PackageJob) -> list[Notification]:
     the package is analysed (a cached result already holds them)."""
     notes = []
     for f in [*pkg.go_files, *pkg.asm_files]:
+        if pkg.reported is not None and f.display not in pkg.reported:
+            continue  # a context file: its problems are not shown
         if f.constraint_error is not None:
             line, err = f.constraint_error
             msg = f"line {line}: malformed build constraint ({err}); treated as always built"
