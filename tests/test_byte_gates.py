@@ -418,3 +418,26 @@ def test_cast_gate_keeps_every_file_with_a_pointer_cast_to_the_name():
                 casts += 1
                 assert _mirror.spelling_cast([f], {target}) == [f], (f.display, target)
     assert casts > 300
+
+
+def test_offset_operand_gate_keeps_every_file_using_the_constant_as_an_offset():
+    # With only some files reported on, LAY004 reads a file for the offset
+    # constants of the reported files only if the bytes show one of them
+    # as an operand of pointer arithmetic.
+    from goabilint_rules.layout.hard_coded_offset import pointer_arithmetic
+    from goabilint_rules.layout.missing_layout_assertion import _offset_operand
+
+    from goabilint.syntax import text
+
+    offsets = 0
+    for f in corpus():
+        if b"unsafe" not in f.data:
+            continue
+        for _, _, offset in pointer_arithmetic(f):
+            if offset.type == "identifier":
+                offsets += 1
+                assert _offset_operand((offset.text,)).search(f.data), (
+                    f.display,
+                    text(offset),
+                )
+    assert offsets > 30

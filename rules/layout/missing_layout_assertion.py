@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from goabilint_rules.layout._mirror import (
     Guard,
@@ -124,15 +125,17 @@ def check(package: Package, report: Reporter) -> None:
     # files are reported on, only uses of the constants they declare count.
     wanted = None
     if package.reported is not None:
-        wanted = [
+        wanted = tuple(
             d.name.encode()
             for f in files
             if package.reports_on(f) and b"const" in f.data
             for d in f.decls
             if d.kind == "const" and d.name != "_"  # "_" cannot be used
-        ]
+        )
     for file in files:
-        if wanted is not None and not any(w in file.data for w in wanted):
+        if wanted is not None and (
+            not wanted or not _offset_operand(wanted).search(file.data)
+        ):
             continue
         if not file.imports_path("unsafe"):
             continue
@@ -158,6 +161,20 @@ def check(package: Package, report: Reporter) -> None:
                 "but no assertion ties it to a layout",
                 fix=f"add var _ = [1]struct{{}}{{}}[{name}-unsafe.Offsetof(T{{}}.field)]",
             )
+
+
+_GAP = rb"(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*"
+
+
+@functools.lru_cache(maxsize=64)
+def _offset_operand(names: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """One of ``names`` standing alone as an operand of pointer arithmetic:
+    after ``,`` (unsafe.Add's second argument), ``+``, ``-`` or ``(``, and
+    before ``)``, ``,``, ``+`` or ``-``, blanks and comments aside."""
+    alternatives = b"|".join(re.escape(n) for n in sorted(set(names)))
+    return re.compile(
+        rb"[,+\-(]" + _GAP + rb"(?:" + alternatives + rb")" + _GAP + rb"[),+\-]"
+    )
 
 
 def _guarded(calc: Calculator, files: list[GoFile], name: str) -> bool:
