@@ -387,7 +387,9 @@ def test_uintptr_escape_gate_loses_no_finding(monkeypatch):
 
     gated = findings()
     assert len(gated) >= 5
-    monkeypatch.setattr(lay006, "worth_reading", lambda files: list(files))
+    monkeypatch.setattr(
+        lay006, "worth_reading", lambda files, reported=None: list(files)
+    )
     assert findings() == gated
 
 

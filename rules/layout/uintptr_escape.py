@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from goabilint_rules.layout._unsafe import (
@@ -101,7 +101,8 @@ def check(package: Package, report: Reporter) -> None:
         return  # the runtime controls the collector itself
     funcs = _Functions(package.go_files)
     converts: dict[tuple[str, int], list[Node]] = {}  # see _through_calls
-    for file in worth_reading(package.go_files):
+    reported = package.reports_on if package.reported is not None else None
+    for file in worth_reading(package.go_files, reported):
         for fn in _functions_spelling_uintptr(file):
             body = fn.child_by_field_name("body")
             if body is None or b"uintptr" not in (body.text or b""):
@@ -130,16 +131,23 @@ def check(package: Package, report: Reporter) -> None:
 # field, an element, arithmetic on one), not of &x, *p or a literal.
 _CONVERTS_BACK = re.compile(rb"Pointer\s*\(\s*[(\s]*[A-Za-z_\x80-\xff]")
 # A top-level function or method, and its name.
-_TOP_FUNC = re.compile(rb"\nfunc[ \t]+(?:\([^)]*\)[ \t]*)?([^\s(\[]+)")
+_TOP_FUNC = re.compile(rb"\nfunc[ \t]+(\([^)]*\)[ \t]*)?([^\s(\[]+)")
 
 
-def worth_reading(files: list[GoFile]) -> list[GoFile]:
+def worth_reading(
+    files: list[GoFile], reported: Callable[[GoFile], bool] | None = None
+) -> list[GoFile]:
     """The files in which the rule may find a round trip or a call that
     passes one on, judged from the bytes of each top-level function (what
     lies between two lines starting with ``func``): it spells ``uintptr``
     (both patterns start from ``uintptr(p)``, ``p`` an ``unsafe.Pointer``)
     and either converts something back itself or calls, by name, a
-    function of the package that does. The other files are not parsed."""
+    function of the package that does. The other files are not parsed.
+
+    :param reported: which files findings are kept in, when only some are:
+        a finding is in the file that converts back, so only those files'
+        conversions, and the calls that lead to them, count.
+    """
     pieces: list[tuple[GoFile, int, int]] = []
     converters: set[bytes] = set()
     keep: set[int] = set()
@@ -147,16 +155,22 @@ def worth_reading(files: list[GoFile]) -> list[GoFile]:
         data = f.data
         if b"unsafe" not in data or b"Pointer" not in data:
             continue  # converts nothing back, nor makes uintptr(unsafe.Pointer(p))
+        counts = reported is None or reported(f)
         backs = [
             m.start()
             for m in _CONVERTS_BACK.finditer(data)
             if not (m.start() and data[m.start() - 1] in WORD_BYTES)
         ]
-        starts = [(m.start(), m.group(1)) for m in _TOP_FUNC.finditer(data)]
+        # A method's piece ends the one before it, but the calls the rule
+        # follows are of plain functions: only those count as converters.
+        starts = [
+            (m.start(), b"" if m.group(1) else m.group(2))
+            for m in _TOP_FUNC.finditer(data)
+        ]
         bounds = [(0, b""), *starts, (len(data), b"")]
         for (start, name), (end, _) in itertools.pairwise(bounds):
             i = bisect.bisect_left(backs, start)
-            back = i < len(backs) and backs[i] < end
+            back = counts and i < len(backs) and backs[i] < end
             if back and name:
                 converters.add(name)
             if data.find(b"uintptr", start, end) != -1:
@@ -173,13 +187,17 @@ def worth_reading(files: list[GoFile]) -> list[GoFile]:
 
 
 def _calls(data: bytes, start: int, end: int, name: bytes) -> bool:
-    """Whether ``name(`` occurs in ``data[start:end]``, ``name`` a whole word."""
+    """Whether ``name(`` occurs in ``data[start:end]``, ``name`` a whole word
+    and not a selector's (``x.name(`` calls a method or another package's
+    function)."""
     at = data.find(name, start, end)
     while at != -1:
         after = at + len(name)
-        if not (at and data[at - 1] in WORD_BYTES) and data[
-            after : after + 8
-        ].lstrip().startswith(b"("):
+        if (
+            not (at and data[at - 1] in WORD_BYTES)
+            and not data[max(0, at - 8) : at].rstrip().endswith(b".")
+            and data[after : after + 8].lstrip().startswith(b"(")
+        ):
             return True
         at = data.find(name, after, end)
     return False
