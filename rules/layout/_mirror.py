@@ -494,7 +494,14 @@ def _embedders(calc: Calculator, name: str) -> dict[str, set[str]]:
     frontier = {name: set()}  # type -> names declared on the path to it
     for _ in range(4):
         found: dict[str, set[str]] = {}
-        for t in calc.type_names():
+        # A struct that embeds one of the frontier spells its name.
+        declared = {
+            d.name
+            for f in spelling(calc.files, frontier)
+            for d in f.decls
+            if d.kind == "type"
+        }
+        for t in sorted(declared):
             if t == name or t in out:
                 continue
             decl = calc.type_decl(t)
