@@ -9,7 +9,6 @@ path brings to it. The rules then pick the pairs they are about.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -120,14 +119,10 @@ class Function:
     trailers: frozenset[str] | None  # declared trailer names; None: unknown
 
 
-_CACHE: weakref.WeakKeyDictionary[GoFile, list[Function]] = weakref.WeakKeyDictionary()
-
-
 def analyse(file: GoFile) -> list[Function]:
-    """Every function with a ``http.ResponseWriter`` parameter, walked once."""
-    if file not in _CACHE:
-        _CACHE[file] = list(_analyse(file))
-    return _CACHE[file]
+    """Every function with a ``http.ResponseWriter`` parameter, walked once
+    for the rules HTTP001–HTTP003, which all ask."""
+    return file.shared(analyse, lambda: list(_analyse(file)))
 
 
 def _analyse(file: GoFile) -> Iterator[Function]:

@@ -182,21 +182,15 @@ class Reference:
             )
 
 
-# The rules LNK002–LNK005 run one after another on the same package; the
-# last package's references and verdicts are kept for the next rule.
-_last: tuple[Package, Targets | None, list[tuple[Reference, Judged]]] | None = None
-
-
 def judged_references(
     package: Package, targets: Targets
 ) -> list[tuple[Reference, Judged]]:
-    """:func:`references` with their verdicts for ``targets``, computed once."""
-    global _last
-    if _last is not None and _last[0] is package and _last[1] == targets:
-        return _last[2]
-    out = [(ref, judge_reference(targets, ref)) for ref in references(package)]
-    _last = (package, targets, out)
-    return out
+    """:func:`references` with their verdicts for ``targets``, computed once
+    for the rules LNK002–LNK005, which all ask."""
+    return package.shared(
+        ("judged-references", targets),
+        lambda: [(ref, judge_reference(targets, ref)) for ref in references(package)],
+    )
 
 
 def references(package: Package) -> Iterator[Reference]:
