@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from goabilint.source import GoFile
-from goabilint.syntax import Node, ancestors, find_local_declaration, string_value, text
 from goabilint_rules.http import _flow
 from goabilint_rules.http._handlers import (
     HTTP,
@@ -25,6 +23,9 @@ from goabilint_rules.http._handlers import (
     unparen,
     writer_functions,
 )
+
+from goabilint.source import GoFile
+from goabilint.syntax import Node, ancestors, find_local_declaration, string_value, text
 
 # What an event does to the response. "body" writes bytes (and the status,
 # implicitly 200, if none was sent); "status" sends the status and header;
