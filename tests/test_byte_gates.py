@@ -443,3 +443,40 @@ def test_offset_operand_gate_keeps_every_file_using_the_constant_as_an_offset():
                     text(offset),
                 )
     assert offsets > 30
+
+
+def test_bodyless_line_test_clears_no_file_declaring_a_function_without_body():
+    # STK001, STK003 and STK004 parse only the files whose bytes may declare
+    # a function without a body. The test follows signatures over several
+    # lines and takes a trailing {} for an empty body; every file it clears
+    # must declare none. Files with no line starting with func that could
+    # open a body elsewhere are cleared by any reading: they are not parsed.
+    from goabilint_rules.stack._abi import may_declare_bodyless
+
+    odd = [
+        b"package p\n\nfunc f(a int,\n\tb int) (int,\n\terror)\n",  # no body
+        b"package p\n\nfunc f() map[string]struct{}\n",  # no body
+        b"package p\n\nfunc f() interface{}\nfunc g() {}\n",  # f has none
+        b"package p\n\nfunc f() struct{} {}\n",  # empty body
+        b'package p\n\nfunc f() string { return "(" }\n\nfunc g(\n\ta int,\n) {\n}\n',
+        b"package p\n\nfunc f[T any](\n\tx T,\n)\n",  # no body
+    ]
+    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    cleared = 0
+    for f in [*files, *corpus()]:
+        lines = f.data.split(b"\nfunc")[1:]
+        if all(line.split(b"\n", 1)[0].rstrip().endswith(b"{") for line in lines):
+            continue  # every signature opens its body on its own line
+        if may_declare_bodyless(f.data):
+            continue
+        cleared += 1
+        bodyless = [
+            d.name
+            for d in f.decls
+            if d.kind in ("func", "method") and d.node.child_by_field_name("body") is None
+        ]
+        assert not bodyless, (f.display, bodyless)
+    assert [may_declare_bodyless(f.data) for f in files] == [
+        True, True, True, False, False, True
+    ]
+    assert cleared > 500

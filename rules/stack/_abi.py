@@ -244,22 +244,49 @@ def may_declare_bodyless(data: bytes) -> bool:
     """Whether a Go file's bytes may hold a body-less function declaration.
 
     One is a line starting with ``func`` that opens no body: ``{`` ends the
-    line of every declaration with one (Go's semicolon rule puts it there).
-    The line's comment is ignored and empty braces (``interface{}``) do not
-    count. A one-line declaration whose parameters hold a non-empty struct
-    or interface literal is missed.
+    line of every declaration with one (Go's semicolon rule puts it there),
+    or the line of its last parameter or result when the signature spans
+    lines. The line's comment is ignored and empty braces (``interface{}``)
+    do not count, except ``{}`` ending the signature: an empty body. A
+    one-line declaration whose parameters hold a non-empty struct or
+    interface literal is missed.
     """
     at = 0 if data.startswith(b"func") else data.find(b"\nfunc")
     while at != -1:
         start = at if at == 0 and data.startswith(b"func") else at + 1
-        end = data.find(b"\n", start)
-        line = data[start : end if end != -1 else len(data)]
-        code = line.split(b"//", 1)[0].rstrip()
-        if line[4:5] in (b" ", b"\t", b"(", b"\r", b"") and not code.endswith(b"{"):
-            if b"{" not in code.replace(b"{}", b""):
+        if data[start + 4 : start + 5] in (b" ", b"\t", b"(", b"\r", b"\n", b""):
+            if _opens_no_body(data, start):
                 return True
         at = data.find(b"\nfunc", start)
     return False
+
+
+# How many lines a signature may span before the test gives up (and says
+# the declaration may have no body).
+_SIGNATURE_LINES = 64
+
+
+def _opens_no_body(data: bytes, start: int) -> bool:
+    """Whether the declaration starting at ``start`` may lack a body: its
+    lines are followed while brackets stay open."""
+    depth = 0
+    for i in range(_SIGNATURE_LINES):
+        end = data.find(b"\n", start)
+        line = data[start : end if end != -1 else len(data)]
+        code = line.split(b"//", 1)[0].rstrip()
+        depth += code.count(b"(") + code.count(b"[")
+        depth -= code.count(b")") + code.count(b"]")
+        # A brace on the first line opens the body (brackets in it may be
+        # a string's): decided there, as for a one-line signature.
+        if depth <= 0 or end == -1 or (i == 0 and b"{" in code.replace(b"{}", b"")):
+            if code.endswith(b"{"):
+                return False
+            if code.endswith(b"{}"):
+                # An empty body, unless the braces belong to a result type.
+                return code[:-2].rstrip().endswith((b"interface", b"struct"))
+            return b"{" not in code.replace(b"{}", b"")
+        start = end + 1
+    return True
 
 
 class _BodylessLines:
