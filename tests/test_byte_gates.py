@@ -473,10 +473,52 @@ def test_bodyless_line_test_clears_no_file_declaring_a_function_without_body():
         bodyless = [
             d.name
             for d in f.decls
-            if d.kind in ("func", "method") and d.node.child_by_field_name("body") is None
+            if d.kind in ("func", "method")
+            and d.node.child_by_field_name("body") is None
         ]
         assert not bodyless, (f.display, bodyless)
     assert [may_declare_bodyless(f.data) for f in files] == [
-        True, True, True, False, False, True
+        True,
+        True,
+        True,
+        False,
+        False,
+        True,
     ]
     assert cleared > 500
+
+
+def test_difference_guard_test_clears_no_file_holding_one():
+    # LAY005 reports only guards A - N; a package whose files spell no size
+    # word and minus in one statement is not parsed. Every file the byte
+    # test clears must hold no such guard.
+    from goabilint_rules.layout._mirror import find_guards, may_hold_difference_guard
+
+    odd = [
+        b'package p\nimport "unsafe"\nvar _ [8 -\n\tunsafe.Sizeof(T{})]byte\n',
+        b'package p\nimport "unsafe"\nvar _ [unsafe.Sizeof(T{\n\ta: 1,\n}) - 8]byte\n',
+        b'package p\nimport "unsafe"\nconst _ = uint(unsafe.Sizeof(T{}) +\n\t0 - 8)\n',
+        b'package p\nimport "unsafe"\nfunc f() {\n\tn := unsafe.Sizeof(x)\n\t_ = n - 1\n}\n',
+    ]
+    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    assert [may_hold_difference_guard(f.data) for f in files] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    cleared = kept = 0
+    for f in [*files, *corpus()]:
+        if (
+            b"unsafe" not in f.data
+            or b"Sizeof" not in f.data
+            and b"Offsetof" not in f.data
+            and b"Alignof" not in f.data
+        ):
+            continue
+        if may_hold_difference_guard(f.data):
+            kept += 1
+            continue
+        cleared += 1
+        assert not [g for g in find_guards([f]) if g.direction != "both"], f.display
+    assert kept and cleared > kept

@@ -43,6 +43,7 @@ __all__ = [
     "find_guards",
     "find_mirrors",
     "full_line_comments",
+    "may_hold_difference_guard",
     "known_anywhere",
     "module_files",
     "real_entry",
@@ -1170,6 +1171,56 @@ def find_guards(files: list[GoFile]) -> list[Guard]:
                 if g is not None:
                     out.append(g)
     return out
+
+
+def may_hold_difference_guard(data: bytes) -> bool:
+    """Whether a Go file's bytes may hold a guard ``A - N`` or ``N - A``
+    (``A`` measured by ``unsafe.Sizeof`` or its kin): some statement
+    spells a size word and a minus. The statement is the word's line,
+    with the lines before and after it while the expression goes on
+    (a line ending in an operator, a comma or an open bracket, or
+    brackets left open); when that runs long it is taken to hold one."""
+    if b"unsafe" not in data:
+        return False
+    for word in _SIZE_WORDS:
+        at = data.find(word)
+        while at >= 0:
+            if _minus_in_statement(data, at):
+                return True
+            at = data.find(word, at + len(word))
+    return False
+
+
+# A line ending in one of these goes on on the next line (an operator, a
+# comma, an open bracket, a selector's dot, a key's colon).
+_GOES_ON = frozenset(b"-+*/%&|^<>=!,([.:")
+_STATEMENT_LINES = 16
+
+
+def _minus_in_statement(data: bytes, at: int) -> bool:
+    start = data.rfind(b"\n", 0, at) + 1
+    for _ in range(_STATEMENT_LINES):  # back over the lines it continues
+        if not start:
+            break
+        before = data.rfind(b"\n", 0, start - 1) + 1
+        prev = data[before : start - 1].rstrip()
+        if not prev or prev[-1] not in _GOES_ON:
+            break
+        start = before
+    else:
+        return True
+    end = at
+    for _ in range(_STATEMENT_LINES):  # on over the lines that continue it
+        nxt = data.find(b"\n", end)
+        end = len(data) if nxt == -1 else nxt
+        window = data[start:end]
+        opened = window.count(b"(") + window.count(b"[")
+        closed = window.count(b")") + window.count(b"]")
+        last = window.rstrip()[-1:]
+        if end == len(data) or (opened <= closed and last and last[0] not in _GOES_ON):
+            return b"-" in window
+        end += 1
+    return True
 
 
 def _guard_places(f: GoFile) -> tuple[list[Node], list[Node]]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from goabilint_rules.layout._mirror import Guard, find_guards
+from goabilint_rules.layout._mirror import (
+    Guard,
+    find_guards,
+    may_hold_difference_guard,
+)
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
@@ -68,11 +72,13 @@ def check(package: Package, report: Reporter) -> None:
     if not files:
         return
     built = [f for f in files if report.targets.is_built(f)]
-    if package.reported is not None:
-        # Findings are at guards: none in the files reported on, none to
-        # pair with the rest of the package.
-        if not find_guards([f for f in built if package.reports_on(f)]):
-            return
+    # Findings are at guards A - N: when the files reported on spell none,
+    # there is nothing to pair with the rest of the package.
+    reported = [f for f in built if package.reported is None or package.reports_on(f)]
+    if not any(may_hold_difference_guard(f.data) for f in reported):
+        return
+    if package.reported is not None and not find_guards(reported):
+        return
     guards = find_guards(built)
     directions: dict[tuple[str, str], set[str]] = {}
     for g in guards:
