@@ -557,8 +557,10 @@ class GoFile(SourceFile):
             elif t in ("type_declaration", "var_declaration", "const_declaration"):
                 kind = t.split("_")[0]
                 for spec in _walk_specs(c):
+                    # The name field holds the commas between names too.
                     for n in spec.children_by_field_name("name"):
-                        out.append(Decl(kind, text(n), spec))
+                        if n.is_named:
+                            out.append(Decl(kind, text(n), spec))
         return out
 
     def node_location(self, node: Node) -> tuple[int, int, int, int]:

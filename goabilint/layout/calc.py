@@ -198,25 +198,24 @@ class _Found(NamedTuple):
 _NOTHING = _Found(None, None, None)
 
 
-_PREDECLARED = frozenset(
-    "any bool byte comparable complex64 complex128 error float32 float64 int int8"
-    " int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr"
-    " true false iota nil".split()
-)
-
-
 # A package-level declaration starts a line with its keyword (gofmt puts
 # it at the margin); what follows names one spec, or opens a group whose
-# lines each start with a name until a ")" at the margin closes it.
+# lines each start with the names of a spec until a ")" at the margin
+# closes it. A spec may name several (var a, b int), and a group line may
+# hold several specs after semicolons.
 _DECL_KEYWORDS = (b"\ntype", b"\nvar", b"\nconst")
-_AFTER_KEYWORD = re.compile(rb"[ \t]+(\w+)|[ \t]*(\()")
-_GROUP_LINE = re.compile(rb"\n[ \t]*(\w+)")
+_WORD = rb"[\w\x80-\xff]+"
+_COMMENTS = rb"(?:[ \t]*/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)*[ \t]*"
+_NAMES = rb"(" + _WORD + rb"(?:" + _COMMENTS + rb"," + _COMMENTS + _WORD + rb")*)"
+_AFTER_KEYWORD = re.compile(rb"(?=[ \t/(])" + _COMMENTS + rb"(?:" + _NAMES + rb"|(\())")
+_GROUP_LINE = re.compile(rb"[\n;(][ \t]*" + _NAMES)
 
 
 def _declared_words(f: GoFile) -> frozenset[str]:
     """A superset of the names ``f`` declares at package level, read from
-    its bytes once for every lookup of a predeclared name (each would
-    otherwise scan the file again)."""
+    its bytes once for every lookup (each would otherwise scan the file
+    again). Declarations written off the margin, as gofmt never leaves
+    them, are not seen."""
 
     def words() -> frozenset[str]:
         data = f.data
@@ -226,18 +225,25 @@ def _declared_words(f: GoFile) -> frozenset[str]:
             while at >= 0:
                 m = _AFTER_KEYWORD.match(data, at + len(keyword))
                 if m is not None and m.group(1) is not None:
-                    found.add(m.group(1))
-                elif m is not None:
+                    found.update(_split_names(m.group(1)))
+                elif m is not None and m.group(2) is not None:
                     end = data.find(b"\n)", m.end())
-                    found.update(
-                        _GROUP_LINE.findall(
-                            data, m.end(), end if end >= 0 else len(data)
-                        )
-                    )
+                    for names in _GROUP_LINE.findall(
+                        data, m.end() - 1, end if end >= 0 else len(data)
+                    ):
+                        found.update(_split_names(names))
                 at = data.find(keyword, at + 1)
-        return frozenset(w.decode("ascii", "replace") for w in found)
+        return frozenset(w.decode("utf-8", "replace") for w in found)
 
     return f.shared(_declared_words, words)
+
+
+def _split_names(names: bytes) -> list[bytes]:
+    # With the words of comments between them: a superset is enough.
+    return _WORDS.findall(names)
+
+
+_WORDS = re.compile(_WORD)
 
 
 class _Declarations:
@@ -265,16 +271,15 @@ class _Declarations:
     def lookup(self, name: str) -> _Found:
         hit = self._settled.get(name)
         if hit is None:
+            # Many files mention a name (int, a package's Word), few
+            # declare it: read only those whose bytes spell a declaration.
             needle = name.encode()
-            if name in _PREDECLARED:
-                # Nearly every file mentions int or string, few declare one:
-                # read only files that spell a declaration of it (gofmt's
-                # tab in a group, or after the keyword).
-                unread = [
-                    i for i in self._unread if name in _declared_words(self._files[i])
-                ]
-            else:
-                unread = [i for i in self._unread if needle in self._files[i].data]
+            unread = [
+                i
+                for i in self._unread
+                if needle in self._files[i].data
+                and name in _declared_words(self._files[i])
+            ]
             self._read(unread)
             entry = self._found.get(name)
             hit = _Found(*(e[1] if e else None for e in entry)) if entry else _NOTHING

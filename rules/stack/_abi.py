@@ -254,9 +254,9 @@ def may_declare_bodyless(data: bytes) -> bool:
     at = 0 if data.startswith(b"func") else data.find(b"\nfunc")
     while at != -1:
         start = at if at == 0 and data.startswith(b"func") else at + 1
-        if data[start + 4 : start + 5] in (b" ", b"\t", b"(", b"\r", b"\n", b""):
-            if _opens_no_body(data, start):
-                return True
+        keyword = data[start + 4 : start + 5] in (b" ", b"\t", b"(", b"\r", b"\n", b"")
+        if keyword and _opens_no_body(data, start):
+            return True
         at = data.find(b"\nfunc", start)
     return False
 
