@@ -47,11 +47,13 @@ class Cache:
         self.fingerprint = fingerprint
 
     def key(self, parts: Iterable[bytes]) -> str:
-        h = hashlib.blake2b(self.fingerprint.encode(), digest_size=20)
+        # SHA-256: it hashes every byte of the tree on each run, and CPUs
+        # with SHA instructions do it about three times faster than BLAKE2.
+        h = hashlib.sha256(self.fingerprint.encode())
         for part in parts:
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
-        return h.hexdigest()
+        return h.hexdigest()[:40]
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key

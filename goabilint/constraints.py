@@ -313,6 +313,8 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
     ``//go:build`` wins over ``// +build``, and ``// +build`` lines count
     only when a blank line separates them from the package clause.
     """
+    if b"go:build" not in src and b"+build" not in src:
+        return None, 0, None  # most files: two byte searches, no line split
     go_build: tuple[int, bytes] | None = None
     plus: list[tuple[int, bytes]] = []
     in_block = False
