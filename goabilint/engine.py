@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import logging
 import os
+import stat
 import time
 import traceback
 from collections import defaultdict
@@ -583,17 +584,21 @@ def _read(path: Path, limit: int, buffers: Mapping[Path, bytes] | None = None) -
     # make as the read of a typical Go file takes.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        size = st.st_size
         if size > limit:
             raise _TooLarge(size)
         chunks = []
         left = limit + 1
         while left > 0:
-            chunk = os.read(fd, min(left, max(size + 1, 1 << 16)))
+            want = min(left, max(size + 1, 1 << 16))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
+            if len(chunk) < want and stat.S_ISREG(st.st_mode):
+                break  # a regular file reads short only at its end
         return b"".join(chunks)
     finally:
         os.close(fd)
