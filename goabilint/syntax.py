@@ -187,13 +187,32 @@ def find_local_declaration(ident: Node) -> Declaration | None:
         for c in scope.children:
             if c.start_byte >= pos or c == child:
                 # Declarations after the use, or the statement containing the
-                # use (its own left side is not yet in scope on the right).
-                continue
-            found = _declared_in(c, name, scope)
-            if found is not None:
-                return found
+                # use (its own left side is not yet in scope on the right),
+                # and every child after it.
+                break
+            if c.type in _DECLARING:
+                found = _declared_in(c, name, scope)
+                if found is not None:
+                    return found
         child = scope
     return None
+
+
+# The children of a scope that _declared_in can find a declaration in.
+_DECLARING = frozenset(
+    {
+        "parameter_list",
+        "type_parameter_list",
+        "short_var_declaration",
+        "var_declaration",
+        "const_declaration",
+        "type_declaration",
+        "range_clause",
+        "for_clause",
+        "receive_statement",
+        "expression_list",
+    }
+)
 
 
 def _declared_in(c: Node, name: str, scope: Node) -> Declaration | None:
