@@ -313,8 +313,13 @@ def read_header(src: bytes) -> tuple[Constraint | None, int, str | None]:
     ``//go:build`` wins over ``// +build``, and ``// +build`` lines count
     only when a blank line separates them from the package clause.
     """
-    if b"go:build" not in src and b"+build" not in src:
-        return None, 0, None  # most files: two byte searches, no line split
+    clause = 0 if src.startswith(b"package") else src.find(b"\npackage")
+    if clause >= 0:
+        head = src[:clause]
+        if b"go:build" not in head and b"+build" not in head and b"/*" not in head:
+            # Most files: no constraint before the first line starting with
+            # "package", and no block comment that could hide the clause.
+            return None, 0, None
     go_build: tuple[int, bytes] | None = None
     plus: list[tuple[int, bytes]] = []
     in_block = False

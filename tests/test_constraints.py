@@ -167,6 +167,17 @@ def test_lines_in_a_block_comment_do_not_count():
     assert header(src) == (None, 0, None)
 
 
+def test_a_package_line_in_a_block_comment_does_not_end_the_header():
+    # Headers without a constraint are told from their bytes up to the first
+    # line starting with "package"; a block comment can hold such a line.
+    src = "/*\npackage docs\n*/\n\n//go:build linux\n\npackage p\n"
+
+    constraint, line, error = header(src)
+
+    assert (str(constraint), line, error) == ("linux", 5, None)
+    assert header("// the package p\npackage p\n") == (None, 0, None)
+
+
 def test_go_build_must_be_followed_by_space_or_end():
     assert header("//go:buildignore\n\npackage p\n") == (None, 0, None)
 
