@@ -254,8 +254,17 @@ def may_declare_bodyless(data: bytes) -> bool:
     at = 0 if data.startswith(b"func") else data.find(b"\nfunc")
     while at != -1:
         start = at if at == 0 and data.startswith(b"func") else at + 1
-        keyword = data[start + 4 : start + 5] in (b" ", b"\t", b"(", b"\r", b"\n", b"")
-        if keyword and _opens_no_body(data, start):
+        end = data.find(b"\n", start)
+        if end > 0 and data[end - 1] == 0x7B and data.find(b"//", start, end) == -1:
+            pass  # the common case: the line ends opening the body
+        elif data[start + 4 : start + 5] in (
+            b" ",
+            b"\t",
+            b"(",
+            b"\r",
+            b"\n",
+            b"",
+        ) and _opens_no_body(data, start):
             return True
         at = data.find(b"\nfunc", start)
     return False
