@@ -272,13 +272,10 @@ class _Declarations:
         hit = self._settled.get(name)
         if hit is None:
             # Many files mention a name (int, a package's Word), few
-            # declare it: read only those whose bytes spell a declaration.
-            needle = name.encode()
+            # declare it: read only those whose bytes spell a declaration
+            # (the words are read once a file, not once a lookup).
             unread = [
-                i
-                for i in self._unread
-                if needle in self._files[i].data
-                and name in _declared_words(self._files[i])
+                i for i in self._unread if name in _declared_words(self._files[i])
             ]
             self._read(unread)
             entry = self._found.get(name)
