@@ -495,9 +495,11 @@ def test_bodyless_line_test_clears_no_file_declaring_a_function_without_body():
 
 
 def test_difference_guard_test_clears_no_file_holding_one():
-    # LAY005 reports only guards A - N; a package whose files spell no size
-    # word and minus in one statement is not parsed. Every file the byte
-    # test clears must hold no such guard.
+    # LAY005 reports only guards A - N and pairs them only with exact
+    # [1]T{}[A - N]; files that spell no size word and minus in one
+    # statement are not parsed. Every file the byte test clears must hold
+    # neither.
+    from goabilint_rules.layout import one_sided_layout_guard as lay005
     from goabilint_rules.layout._mirror import find_guards, may_hold_difference_guard
 
     odd = [
@@ -526,5 +528,8 @@ def test_difference_guard_test_clears_no_file_holding_one():
             kept += 1
             continue
         cleared += 1
-        assert not [g for g in find_guards([f]) if g.direction != "both"], f.display
+        for g in find_guards([f]):
+            # Neither a one-sided guard nor an exact one that could pair.
+            assert g.direction == "both", f.display
+            assert lay005._exact_key(g) == ("", ""), f.display
     assert kept and cleared > kept

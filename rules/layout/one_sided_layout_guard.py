@@ -71,14 +71,19 @@ def check(package: Package, report: Reporter) -> None:
     files = [f for f in package.go_files if b"unsafe" in f.data]
     if not files:
         return
-    built = [f for f in files if report.targets.is_built(f)]
-    # Findings are at guards A - N: when the files reported on spell none,
-    # there is nothing to pair with the rest of the package.
+    # Findings are at guards A - N, and only an exact A - N pairs with
+    # one: files that spell no size word and minus in one statement hold
+    # neither, and are not parsed.
+    built = [
+        f
+        for f in files
+        if report.targets.is_built(f) and may_hold_difference_guard(f.data)
+    ]
     reported = [f for f in built if package.reported is None or package.reports_on(f)]
-    if not any(may_hold_difference_guard(f.data) for f in reported):
+    if not reported:
         return
     if package.reported is not None and not find_guards(reported):
-        return
+        return  # nothing to pair with the rest of the package
     guards = find_guards(built)
     directions: dict[tuple[str, str], set[str]] = {}
     for g in guards:
@@ -108,8 +113,12 @@ def check(package: Package, report: Reporter) -> None:
 def _exact_key(g: Guard) -> tuple[str, str]:
     """``(measured, bound)`` of an index guard ``[1]T{}[A-N]``, if simple."""
     index = g.node.child_by_field_name("index")
-    if index is None or index.type != "binary_expression":
-        return "", ""
+    if (
+        index is None
+        or index.type != "binary_expression"
+        or text(index.child_by_field_name("operator")) != "-"
+    ):
+        return "", ""  # [A+N] is no assertion that A equals N
     left = "".join(text(index.child_by_field_name("left")).split())
     right = "".join(text(index.child_by_field_name("right")).split())
     if "unsafe." in left and "unsafe." not in right:
