@@ -16,7 +16,7 @@ from goabilint_rules.layout.hard_coded_offset import (
     may_have_pointer_arithmetic,
 )
 
-from goabilint.source import GoFile, directive_fields
+from goabilint.source import WORD_BYTES, GoFile, directive_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -533,3 +533,59 @@ def test_difference_guard_test_clears_no_file_holding_one():
             assert g.direction == "both", f.display
             assert lay005._exact_key(g) == ("", ""), f.display
     assert kept and cleared > kept
+
+
+def test_uintptr_escape_byte_tests_see_every_store_and_parameter_conversion():
+    # LAY006 keeps a function when its bytes may store uintptr(p) and
+    # convert a name back, and follows calls only into functions whose
+    # bytes may convert a uintptr parameter back (a caller's uintptr(p)
+    # can be passed to no other parameter). Each must hold wherever the
+    # syntax tree shows such a store or conversion.
+    import bisect
+
+    from goabilint_rules.layout import uintptr_escape as lay006
+
+    stores = conversions = 0
+    for f in corpus():
+        data = f.data
+        if b"uintptr" not in data or b"Pointer" not in data:
+            continue
+        starts = [m.start() for m in lay006._TOP_FUNC.finditer(data)]
+        bounds = [0, *starts, len(data)]
+        for decl in f.root.named_children:
+            if decl.type != "function_declaration":
+                continue
+            body = decl.child_by_field_name("body")
+            if body is None or b"uintptr" not in (decl.text or b""):
+                continue
+            i = bisect.bisect_right(bounds, decl.start_byte) - 1
+            start, end = bounds[i], bounds[i + 1]
+            if any(
+                lay006._stores(f, fn.child_by_field_name("body"))
+                for fn in [
+                    decl,
+                    *lay006.syntax.captured("(func_literal) @f", decl, "f"),
+                ]
+            ):
+                stores += 1
+                assert lay006._may_store_uintptr(data, start, end), (f.display, start)
+            for p in decl.child_by_field_name("parameters").named_children:
+                if lay006.text(p.child_by_field_name("type")).lstrip(".") != "uintptr":
+                    continue
+                for n in p.children_by_field_name("name"):
+                    if not n.is_named:
+                        continue
+                    uses = list(lay006._uses(f, body, lay006._Store(n, n, n)))
+                    if not uses:
+                        continue
+                    conversions += 1
+                    backs = [
+                        m.start()
+                        for m in lay006._CONVERTS_BACK.finditer(data, start, end)
+                        if data[m.start() - 1] not in WORD_BYTES
+                    ]
+                    assert lay006._converts_parameter(data, start, end, backs, False), (
+                        f.display,
+                        lay006.text(n),
+                    )
+    assert stores > 10 and conversions > 10, (stores, conversions)

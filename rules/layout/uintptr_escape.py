@@ -139,10 +139,13 @@ def worth_reading(
 ) -> list[GoFile]:
     """The files in which the rule may find a round trip or a call that
     passes one on, judged from the bytes of each top-level function (what
-    lies between two lines starting with ``func``): it spells ``uintptr``
-    (both patterns start from ``uintptr(p)``, ``p`` an ``unsafe.Pointer``)
-    and either converts something back itself or calls, by name, a
-    function of the package that does. The other files are not parsed.
+    lies between two lines starting with ``func``). Both patterns start
+    from ``uintptr(p)``, ``p`` an ``unsafe.Pointer``, and end in a
+    conversion back of a name. A function is kept when it may store such a
+    ``uintptr(p)`` (an ``=`` before it in its statement, no call around it)
+    and converts a name back; a file is also kept when a function of it
+    spelling ``uintptr`` calls, by name, a function of the package that
+    converts one of its parameters back. The other files are not parsed.
 
     :param reported: which files findings are kept in, when only some are:
         a finding is in the file that converts back, so only those files'
@@ -151,6 +154,8 @@ def worth_reading(
     pieces: list[tuple[GoFile, int, int]] = []
     converters: set[bytes] = set()
     keep: set[int] = set()
+    # A parameter of another name for uintptr can receive one too.
+    aliased = any(_aliases_uintptr(f.data) for f in files if b"uintptr" in f.data)
     for f in files:
         data = f.data
         if b"unsafe" not in data or b"Pointer" not in data:
@@ -170,37 +175,233 @@ def worth_reading(
         bounds = [(0, b""), *starts, (len(data), b"")]
         for (start, name), (end, _) in itertools.pairwise(bounds):
             i = bisect.bisect_left(backs, start)
-            back = counts and i < len(backs) and backs[i] < end
-            if back and name:
+            j = bisect.bisect_left(backs, end, i)
+            back = backs[i:j] if counts else []
+            if back and name and _converts_parameter(data, start, end, back, aliased):
                 converters.add(name)
             if data.find(b"uintptr", start, end) != -1:
-                if back:
+                if back and _may_store_uintptr(data, start, end):
                     keep.add(id(f))
                 elif id(f) not in keep:
                     pieces.append((f, start, end))
+    calling = _calling(converters)
     for f, start, end in pieces:
-        if id(f) not in keep and any(
-            _calls(f.data, start, end, name) for name in converters
+        if (
+            id(f) not in keep
+            and calling is not None
+            and _calls(f.data, start, end, calling)
         ):
             keep.add(id(f))
     return [f for f in files if id(f) in keep]
 
 
-def _calls(data: bytes, start: int, end: int, name: bytes) -> bool:
-    """Whether ``name(`` occurs in ``data[start:end]``, ``name`` a whole word
-    and not a selector's (``x.name(`` calls a method or another package's
-    function)."""
-    at = data.find(name, start, end)
-    while at != -1:
-        after = at + len(name)
-        if (
-            not (at and data[at - 1] in WORD_BYTES)
-            and not data[max(0, at - 8) : at].rstrip().endswith(b".")
-            and data[after : after + 8].lstrip().startswith(b"(")
-        ):
+def _calling(names: set[bytes]) -> re.Pattern[bytes] | None:
+    """A call of one of ``names`` (whole words); None for no names."""
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(n) for n in sorted(names))
+    return re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])(?:" + alternatives + rb")[ \t]*\(")
+
+
+_NAME = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
+_WORDS = re.compile(_NAME)
+# uintptr(, not a method or another package's uintptr.
+_UINTPTR_CALL = re.compile(rb"(?<![A-Za-z0-9_.\x80-\xff])uintptr\s*\(")
+# What follows uintptr( when from_pointer can hold: unsafe.Pointer(...)
+# under any import name, or a name alone (a variable that may be declared
+# as one); parentheses around either.
+_OPERAND = re.compile(
+    rb"[\s(]*(?:(?:" + _NAME + rb"\s*\.\s*)?Pointer\s*\(|(" + _NAME + rb")\s*\))"
+)
+# Pointer used as a type, not called.
+_POINTER_TYPE = re.compile(rb"(?<![\w\x80-\xff])Pointer(?![\w\x80-\xff])(?!\s*\()")
+# The brace that opens a function's body: the last on its line.
+_BODY_OPEN = re.compile(rb"\{[ \t]*(?://[^\n]*)?\r?\n")
+# The bytes that say where a statement starts and what encloses a place.
+_SIGNIFICANT = re.compile(rb"[()\[\]{};=\n]")
+# What ends the line of a complete statement (Go's semicolon rule): a name,
+# a literal, a closing bracket. After anything else the statement goes on.
+_ENDS_STATEMENT = WORD_BYTES | frozenset(b")]}\"'`") | frozenset(range(0x80, 0x100))
+
+
+def _converts_parameter(
+    data: bytes, start: int, end: int, backs: list[int], aliased: bool
+) -> bool:
+    """Whether the function may convert a parameter back that a caller can
+    pass ``uintptr(p)`` to: a word of a conversion's argument names a
+    parameter declared ``uintptr`` (any parameter, when the function has
+    type parameters or the package another name for uintptr)."""
+    params = _uintptr_parameters(data, start, end, aliased)
+    return bool(params) and any(
+        not params.isdisjoint(_argument_words(data, at, end)) for at in backs
+    )
+
+
+def _uintptr_parameters(
+    data: bytes, start: int, end: int, any_type: bool
+) -> set[bytes]:
+    """The names of the parameters declared ``uintptr`` by the function
+    starting at ``start``; every word of its parameter list when unsure."""
+    func = _TOP_FUNC.match(data, start)
+    after_name = func.end() if func else start
+    if data[after_name : after_name + 1] == b"[":
+        # Type parameters (T may be ~uintptr): every word up to the body.
+        body = _BODY_OPEN.search(data, after_name, end)
+        return set(_WORDS.findall(data, after_name, body.start() if body else end))
+    opening = data.find(b"(", after_name, end)
+    if opening == -1:
+        return set()
+    # The items between the parameter list's parentheses, split at the
+    # commas outside brackets.
+    items, depth, item, stop = [], 0, opening + 1, end
+    for m in _LIST_MARKS.finditer(data, opening + 1, end):
+        c = data[m.start()]
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            if not depth:
+                stop = m.start()
+                break
+            depth -= 1
+        elif not depth:  # a comma
+            items.append(data[item : m.start()])
+            item = m.end()
+    items.append(data[item:stop])
+    if not any_type and data.find(b"uintptr", opening, stop) == -1:
+        return set()
+    names: set[bytes] = set()
+    typed = False  # whether the names seen since the last type get uintptr
+    for it in reversed(items):
+        words = it.split()
+        if not words:
+            continue
+        if len(words) > 1:  # a name and its type (a comment: unsure)
+            typed = (
+                any_type
+                or b" ".join(words[1:]).lstrip(b".") == b"uintptr"
+                or b"/" in it
+            )
+        if typed:
+            names.add(words[0])
+    return names
+
+
+_LIST_MARKS = re.compile(rb"[()\[\]{},]")
+
+
+def _argument_words(data: bytes, at: int, end: int) -> list[bytes]:
+    """The words between the parenthesis after ``Pointer`` at ``at`` and
+    the one that closes it (or the end of its line)."""
+    open_ = data.find(b"(", at, end)
+    line_end = data.find(b"\n", open_, end)
+    stop = line_end if line_end != -1 else end
+    depth = 0
+    for m in _PARENS.finditer(data, open_, stop):
+        depth += 1 if data[m.start()] == 0x28 else -1
+        if not depth:
+            stop = m.start()
+            break
+    return _WORDS.findall(data, open_ + 1, stop)
+
+
+_PARENS = re.compile(rb"[()]")
+# A line ending in uintptr, and what declares an alias of it before that:
+# type A = uintptr, alone or in a type group.
+_ENDS_IN_UINTPTR = re.compile(rb"uintptr[ \t]*(?://[^\n]*)?\r?\n")
+_ALIAS_START = re.compile(rb"\s*(?:type\s+)?" + _NAME + rb"\s*=\s*")
+
+
+def _aliases_uintptr(data: bytes) -> bool:
+    return any(
+        _ALIAS_START.fullmatch(data, data.rfind(b"\n", 0, m.start()) + 1, m.start())
+        for m in _ENDS_IN_UINTPTR.finditer(data)
+    )
+
+
+def _may_store_uintptr(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` may assign ``uintptr(p)``, or arithmetic
+    on one, to a variable, a field or an element: ``p`` can be an
+    ``unsafe.Pointer``, an ``=`` comes before the conversion in its
+    statement, and no call, index or composite literal holds it. Passed
+    straight to a call (``Syscall(n, uintptr(unsafe.Pointer(p)))``) it is
+    no store."""
+    typed: set[bytes] | None = None
+    for m in _UINTPTR_CALL.finditer(data, start, end):
+        operand = _OPERAND.match(data, m.end(), end)
+        if operand is None:
+            continue  # uintptr(len(b)), uintptr(n + 1): no pointer in it
+        if operand.group(1) is not None:
+            if typed is None:
+                typed = _pointer_typed(data, start, end)
+            if operand.group(1) not in typed:
+                continue  # a name no declaration here gives the type
+        if _assigned(data, m.start(), start):
             return True
-        at = data.find(name, after, end)
     return False
+
+
+def _pointer_typed(data: bytes, start: int, end: int) -> set[bytes]:
+    """A superset of the names ``data[start:end]`` declares as pointers:
+    the words before ``Pointer`` used as a type, on its line and the lines
+    before that end in a comma (``a,\n b unsafe.Pointer``)."""
+    out: set[bytes] = set()
+    for m in _POINTER_TYPE.finditer(data, start, end):
+        line = data.rfind(b"\n", start, m.start()) + 1
+        while line > start + 1 and data[line - 2 : line - 1] == b",":
+            line = data.rfind(b"\n", start, line - 1) + 1
+        out.update(_WORDS.findall(data, max(line, start), m.start()))
+    return out
+
+
+def _assigned(data: bytes, at: int, floor: int) -> bool:
+    """Read backwards from ``at`` to the start of its statement, line by
+    line and only at the bytes that matter; True when it cannot tell."""
+    depth = 0
+    hi = at
+    while hi > floor:
+        lo = max(floor, data.rfind(b"\n", floor, hi))
+        for m in reversed(list(_SIGNIFICANT.finditer(data, lo, hi))):
+            i = m.start()
+            c = data[i]
+            if c in b")]":
+                depth += 1
+            elif c in b"([":
+                if depth:
+                    depth -= 1
+                    continue
+                # A bracket around the conversion: a group's, or a call's,
+                # an index's or a type's (a name or a bracket before it).
+                j = i - 1
+                while j >= floor and data[j] in b" \t":
+                    j -= 1
+                if c == 0x5B or (j >= floor and data[j] in _ENDS_STATEMENT):
+                    return False
+            elif c == 0x3D:  # =
+                if not depth and data[i - 1] not in b"=!<>" and data[i + 1] != 0x3D:
+                    return True
+            elif c == 0x0A:
+                if depth:
+                    continue
+                if i == floor:
+                    return True  # the function's first line: cannot tell
+                line = data[max(floor, data.rfind(b"\n", floor, i) + 1) : i]
+                code = line.rstrip()
+                if b"//" not in line and (not code or code[-1] in _ENDS_STATEMENT):
+                    return False  # the line before ends a statement
+            elif not depth:  # { } ;
+                return False  # the statement, or a composite literal, starts
+        hi = lo
+    return True
+
+
+def _calls(data: bytes, start: int, end: int, calling: re.Pattern[bytes]) -> bool:
+    """Whether ``data[start:end]`` calls a name ``calling`` matches, and
+    not as a selector (``x.name(`` calls a method or another package's
+    function)."""
+    return any(
+        not data[max(start, m.start() - 8) : m.start()].rstrip().endswith(b".")
+        for m in calling.finditer(data, start, end)
+    )
 
 
 def _functions_spelling_uintptr(file: GoFile) -> Iterator[Node]:
