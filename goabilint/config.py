@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from goabilint.constraints import KNOWN_ARCH, KNOWN_OS, GoVersion
+from goabilint.paths import real_path
 from goabilint.rule import Rule, Severity, matches_selector
 
 __all__ = [
@@ -123,7 +124,7 @@ class Settings:
         if not self.exclude:
             return False
         try:
-            rel = path.resolve().relative_to(self.root).as_posix()
+            rel = real_path(path.absolute()).relative_to(self.root).as_posix()
         except ValueError:
             return False
         return any(glob_match(p, rel) for p in self.exclude)

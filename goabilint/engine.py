@@ -32,6 +32,7 @@ from goabilint.context import Reporter, Targets
 from goabilint.discover import discover, package_files
 from goabilint.gomod import GoMod, find_go_mod
 from goabilint.hookspecs import hookimpl
+from goabilint.paths import real_path
 from goabilint.plugins import Registry, load_registry
 from goabilint.prefilter import Needles
 from goabilint.rule import Finding, Location, Rule, Severity
@@ -114,6 +115,7 @@ def run(
     registry = registry or load_registry(extra_plugins=[MetaRules()])
     resolver = ConfigResolver(registry.rules, **(resolver_args or {}))
     module_fingerprint.cache_clear()  # one state of the tree per run
+    real_path.cache_clear()
     dispatcher = Dispatcher(registry)
     registry.manager.register(dispatcher, name="goabilint.dispatch")
     try:
@@ -494,7 +496,7 @@ def check_package(
     enabled_by_file: dict[str, frozenset[str]] = {}
     # Resolve the directory once: per-file resolve() costs an lstat per
     # path component, for every file of a large tree.
-    real_dir = pkg.directory.resolve() if settings.per_file_ignores else None
+    real_dir = real_path(pkg.directory) if settings.per_file_ignores else None
     all_codes = frozenset(r.code for r in enabled_all)
     for f in [*pkg.go_files, *pkg.asm_files]:
         off = ()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goabilint import syntax
 from goabilint.constraints import BuildContext
+from goabilint.paths import real_path
 from goabilint.source import remember
 from goabilint.syntax import Node, text
 
@@ -179,7 +180,7 @@ def _import_path(package: Package) -> str | None:
     if mod is None or mod.module is None:
         return None
     try:
-        rel = package.directory.resolve().relative_to(mod.root.resolve()).as_posix()
+        rel = real_path(package.directory).relative_to(real_path(mod.root)).as_posix()
     except ValueError:
         return None
     if mod.module == "std":

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from goabilint import tables
 from goabilint.constraints import BuildContext, GoVersion
 from goabilint.gomod import GoMod
+from goabilint.paths import real_path
 from goabilint.tables import Push, ToolchainTable
 
 __all__ = [
@@ -166,7 +167,7 @@ def linker_package(module: GoMod | None, directory, package_name: str | None) ->
         return "main"
     if module is not None and module.module:
         try:
-            rel = directory.resolve().relative_to(module.root.resolve()).as_posix()
+            rel = real_path(directory).relative_to(real_path(module.root)).as_posix()
         except ValueError:
             rel = ""
         return module.module if rel in ("", ".") else f"{module.module}/{rel}"
