@@ -589,3 +589,29 @@ def test_uintptr_escape_byte_tests_see_every_store_and_parameter_conversion():
                         lay006.text(n),
                     )
     assert stores > 10 and conversions > 10, (stores, conversions)
+
+
+def test_handlers_whose_bytes_cannot_escape_hold_no_escape():
+    # HTTP004 walks a handler's flow only when its bytes spell a go
+    # statement, a .Go( call, a send or an assignment; in every other
+    # handler of the corpus the walk must meet no escape at all.
+    from goabilint_rules.http import _flow
+    from goabilint_rules.http import response_writer_escapes as http004
+    from goabilint_rules.http._handlers import handlers
+
+    skipped = stepped = walked = 0
+    for f in corpus():
+        if b"net/http" not in f.data:
+            continue
+        for h in handlers(f):
+            if h.body is None:
+                continue
+            if http004.may_escape(h.body.text or b""):
+                walked += 1
+                continue
+            skipped += 1
+            client = http004._Client(f, h)
+            _flow.walk(f, h.node, client)
+            stepped += bool(client.escapes)
+            assert not any(client.escapes.values()), (f.display, h.node.start_point)
+    assert stepped > 100 and walked > 100, (stepped, walked)
