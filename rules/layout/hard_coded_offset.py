@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from goabilint_rules.layout._unsafe import (
     HardCoded,
@@ -16,7 +16,7 @@ from goabilint_rules.layout._unsafe import (
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile, Package, word_ends
+from goabilint.source import WORD_BYTES, GoFile, Package, word_ends
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -104,7 +104,7 @@ def pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
     """``(expression, base pointer, offset)`` for each ``unsafe.Add(p, n)``
     and each ``unsafe.Pointer(uintptr(p) + n)`` (or ``n + uintptr(p)``, or
     ``- n``) in ``file``."""
-    if not may_have_pointer_arithmetic(file.data):
+    if not may_have_pointer_arithmetic(file.data, file.import_names("unsafe")):
         return iter(())  # most files that import unsafe: no need to parse them
     return _pointer_arithmetic(file)
 
@@ -135,19 +135,38 @@ def _pointer_arithmetic(file: GoFile) -> Iterator[tuple[Node, Node, Node]]:
                 yield call, base, left
 
 
-def may_have_pointer_arithmetic(data: bytes) -> bool:
+def may_have_pointer_arithmetic(
+    data: bytes, unsafe_names: Collection[str] = ("unsafe",)
+) -> bool:
     """Whether the bytes may hold what :func:`pointer_arithmetic` finds.
 
-    ``Add`` as a word, or a call ``Pointer(...)`` whose argument, read up to
-    its closing parenthesis, spells ``uintptr`` and ``+`` or ``-``. Where
-    the bytes cannot be read so simply (a comment, a quote or a line break
-    inside the parentheses), the answer is yes.
+    ``Add`` as a word after one of ``unsafe_names`` (the names the file
+    imports unsafe as) and a dot, or alone under a dot import; or a call
+    ``Pointer(...)`` whose argument, read up to its closing parenthesis,
+    spells ``uintptr`` and ``+`` or ``-``. Where the bytes cannot be read so
+    simply (a comment, a quote or a line break inside the parentheses), the
+    answer is yes.
     """
     # Found with bytes.find, not a pattern starting with \b (which is tried
     # at every position of the file).
     n = len(data)
-    if any(True for _ in word_ends(data, b"Add")):
-        return True
+    qualifiers = {name.encode() for name in unsafe_names if name not in (".", "_")}
+    for end in word_ends(data, b"Add"):
+        j = end - 4
+        while j >= 0 and data[j] in b" \t\r\n":
+            j -= 1
+        if j < 0 or data[j] != _DOT:
+            if "." in unsafe_names:
+                return True  # Add of a dot import
+            continue  # a function of the package's own
+        k = j - 1
+        while k >= 0 and data[k] in b" \t":
+            k -= 1
+        stop = k + 1
+        while k >= 0 and (data[k] in WORD_BYTES or data[k] >= 0x80):
+            k -= 1
+        if data[k + 1 : stop] in qualifiers:
+            return True  # unsafe.Add; wg.Add, atomic.Add are another's
     for i in word_ends(data, b"Pointer"):
         while i < n and data[i] in b" \t\r\n":
             i += 1
@@ -171,7 +190,7 @@ def may_have_pointer_arithmetic(data: bytes) -> bool:
     return False
 
 
-_OPEN, _CLOSE, _SLASH = b"()/"
+_OPEN, _CLOSE, _SLASH, _DOT = b"()/."
 _UNREADABLE = frozenset(b"\"'`/\n\r")
 
 
