@@ -112,16 +112,45 @@ def check(package: Package, report: Reporter) -> None:
                 report.in_file(af).at_line(line, message, column=col, end_column=end)
 
 
+_MATTER = ("(FP)", "TEXT", "DATA", "GLOBL")
+
+
+def _lines(af: AsmFile) -> list[tuple[int, str, str]]:
+    """The lines of the file that matter here, each ``(line, kind, code)``:
+    ``text`` a TEXT line, ``end`` one that ends a function (a TEXT the
+    pattern did not take, DATA, GLOBL), ``fp`` one with an x+off(FP)
+    operand. Read once per file, for every build context."""
+
+    def read() -> list[tuple[int, str, str]]:
+        texts = {t.line for t in af.texts}
+        out = []
+        for lineno, raw in enumerate(af.text_lines, start=1):
+            if lineno in texts:
+                out.append((lineno, "text", ""))
+                continue
+            if not any(w in raw for w in _MATTER):
+                continue  # most lines: an instruction on registers
+            code = raw.split("//", 1)[0]
+            if "TEXT" in code and "SB" in code:
+                out.append((lineno, "end", code))  # a TEXT line not taken
+            elif ("DATA" in code or "GLOBL" in code) and _DATA_OR_GLOBL.search(code):
+                out.append((lineno, "end", code))
+            elif "(FP)" in code:
+                out.append((lineno, "fp", code))
+        return out
+
+    return af.shared(_lines, read)
+
+
 def _check_file(af: AsmFile, view: PackageView, arch: str):
     """Yield ``(line, column, end column, message)`` per problem."""
     texts = {t.line: t for t in af.texts}
     frame: FuncFrame | None = None
     fname = ""
-    for lineno, raw in enumerate(af.text_lines, start=1):
-        t = texts.get(lineno)
+    for lineno, kind, code in _lines(af):
+        t = texts.get(lineno) if kind == "text" else None
         if t is None and frame is None:
             continue  # outside a function this rule can check
-        code = raw.split("//", 1)[0]
         if t is not None:
             frame, fname = None, ""
             name = local_name(t.symbol, view.path)
@@ -146,16 +175,11 @@ def _check_file(af: AsmFile, view: PackageView, arch: str):
                     ),
                 )
             continue
-        if "TEXT" in code and "SB" in code:
-            frame = None  # a TEXT line the pattern did not take
+        if kind == "end":
+            frame = None
             continue
         if frame is None:
             continue
-        if ("DATA" in code or "GLOBL" in code) and _DATA_OR_GLOBL.search(code):
-            frame = None
-            continue
-        if "(FP)" not in code:
-            continue  # no x+off(FP) operand
         for m in _NAMED_FP.finditer(code):
             problem = _check_ref(
                 frame, m.group(0), m.group(1), int(m.group(2)), code, arch
