@@ -197,10 +197,9 @@ class PackageView:
         where the line prefilter would miss it."""
         hit = self.bodyless.get(name)
         if hit is None:
-            needle = b"func " + name.encode()
-            hit = self._bodyless_in([f for f in self.files if needle in f.data]).get(
-                name
-            )
+            hit = self._bodyless_in(
+                [f for f in self.files if name in _func_words(f)]
+            ).get(name)
         return hit
 
     @staticmethod
@@ -238,6 +237,20 @@ class PackageView:
             return func_frame(self.calc, decl[0], decl[1])
         except Unknown:
             return None
+
+
+_FUNC_WORD = re.compile(rb"func[ \t]+([A-Za-z_\x80-\xff][\w\x80-\xff]*)")
+
+
+def _func_words(f: GoFile) -> frozenset[str]:
+    """The names written after ``func`` anywhere in the file: a superset of
+    the functions it declares, read once per file for every name asked."""
+    return f.shared(
+        _func_words,
+        lambda: frozenset(
+            w.decode("utf-8", "replace") for w in _FUNC_WORD.findall(f.data)
+        ),
+    )
 
 
 def may_declare_bodyless(data: bytes) -> bool:
