@@ -626,3 +626,25 @@ def test_handlers_whose_bytes_cannot_escape_hold_no_escape():
             stepped += bool(client.escapes)
             assert not any(client.escapes.values()), (f.display, h.node.start_point)
     assert stepped > 100 and walked > 100, (stepped, walked)
+
+
+def test_literals_found_from_type_names_are_those_a_query_finds():
+    # LAY003 reads the keyed literals T{f: v} of a mirror T from the bytes
+    # of its name; they must be the literals a query over all finds.
+    checked = 0
+    for f in corpus():
+        if b"unsafe" not in f.data or b"{" not in f.data:
+            continue
+        literals = f.query("(composite_literal) @l", "l")
+        by_type: dict[str, list] = {}
+        for lit in literals:
+            t = lit.child_by_field_name("type")
+            if t is not None and t.type in ("type_identifier", "qualified_type"):
+                by_type.setdefault(_mirror.text(t), []).append(lit)
+        for owner, expected in sorted(by_type.items())[:5]:
+            found = _mirror._literals_of(f, {owner})
+            assert [n.start_byte for n in found] == sorted(
+                n.start_byte for n in expected
+            ), (f.display, owner)
+            checked += 1
+    assert checked > 1000

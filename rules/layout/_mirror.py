@@ -553,23 +553,49 @@ def _uses_in(
     if not fields or not any(fld.encode() in f.data for fld in fields):
         return out
     embedders = embedders or {}
-    for sel in f.query("(selector_expression field: (field_identifier) @f) @s", "s"):
-        field_name = text(sel.child_by_field_name("field"))
-        if field_name not in fields or field_name in out:
-            continue
-        owner = _operand_type(calc, sel.child_by_field_name("operand"))
-        promoted = owner in embedders and field_name not in embedders[owner]
-        if (owner in owners or promoted) and (live is None or live(sel)):
-            out.add(field_name)
-    for lit in f.query("(composite_literal) @l", "l"):
-        if text(lit.child_by_field_name("type")) not in owners:
-            continue
+    # Selectors x.f and literals T{...}, reached from the bytes of the
+    # field and type names rather than by visiting every one of the file.
+    for field_name in sorted(fields):
+        for node in f.word_nodes(field_name):
+            sel = node.parent
+            if (
+                field_name in out
+                or node.type != "field_identifier"
+                or sel is None
+                or sel.type != "selector_expression"
+                or sel.child_by_field_name("field") != node
+            ):
+                continue
+            owner = _operand_type(calc, sel.child_by_field_name("operand"))
+            promoted = owner in embedders and field_name not in embedders[owner]
+            if (owner in owners or promoted) and (live is None or live(sel)):
+                out.add(field_name)
+    for lit in _literals_of(f, owners):
         for key in captured(
             "(keyed_element . (literal_element (identifier) @k))", lit, "k"
         ):
             if text(key) in fields:
                 out.add(text(key))
     return out
+
+
+def _literals_of(f: GoFile, owners: set[str]) -> list[Node]:
+    """The composite literals of ``f`` whose type is written as one of
+    ``owners`` (``T`` or ``pkg.T``), in source order."""
+    found: dict[int, Node] = {}
+    for word in {o.rpartition(".")[2] for o in owners}:
+        for node in f.word_nodes(word):
+            lit = node
+            for _ in range(3):  # T, pkg.T, T[...] up to the literal
+                lit = lit.parent
+                if lit is None or lit.type == "composite_literal":
+                    break
+            if lit is None or lit.type != "composite_literal":
+                continue
+            tnode = lit.child_by_field_name("type")
+            if tnode is not None and text(tnode) in owners:
+                found.setdefault(lit.start_byte, lit)
+    return [found[k] for k in sorted(found)]
 
 
 class LazyFiles:
