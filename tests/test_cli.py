@@ -63,6 +63,31 @@ def test_version(tmp_path):
     assert (run.code, run.out, run.err) == (0, f"goabilint {__version__}\n", "")
 
 
+def test_the_command_leaves_at_once_with_its_output_whole(tmp_path):
+    # entry() ends the process with os._exit once main() returns: what it
+    # wrote, to a pipe or to a file, must be complete, and the status kept.
+    write_tree(tmp_path, {f"p{i}/bad.go": LINKNAME_WITHOUT_UNSAFE for i in range(40)})
+    out = tmp_path / "out.json"
+
+    piped = run_process("check", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    written = run_process(
+        "check",
+        "--no-cache",
+        "--format",
+        "sarif",
+        "--output",
+        str(out),
+        ".",
+        cwd=tmp_path,
+    )
+
+    assert piped.code == 1 and len(piped.json()["findings"]) == 40
+    assert (
+        written.code == 1
+        and len(json.loads(out.read_text())["runs"][0]["results"]) == 40
+    )
+
+
 def test_rules_text_lists_each_rule_once(cli):
     run = cli("rules")
 
