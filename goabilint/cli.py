@@ -565,8 +565,9 @@ def entry() -> NoReturn:
     Everything is written, flushed and closed by then. The interpreter's
     own shutdown would only free what the run built (syntax trees, the
     toolchain tables), a tenth of a second that a pre-commit hook waits
-    for. When something may still need that shutdown (coverage measuring
-    this process, a thread still running) it is left to run.
+    for. When something may still need that shutdown (coverage or a
+    profiler measuring this process, a thread still running) it is left to
+    run.
     """
     code = main()
     logging.shutdown()
@@ -575,7 +576,12 @@ def entry() -> NoReturn:
             stream.flush()
         except (OSError, ValueError):
             pass  # a reader gone away, or a stream closed: nothing to keep
-    if "coverage" in sys.modules or threading.active_count() > 1:
+    if (
+        "coverage" in sys.modules
+        or sys.getprofile() is not None  # python -m cProfile writes at exit
+        or sys.gettrace() is not None
+        or threading.active_count() > 1
+    ):
         sys.exit(code)
     os._exit(code)
 

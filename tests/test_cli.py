@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
+import sys
 
 import pytest
 from workspace import (
@@ -86,6 +88,25 @@ def test_the_command_leaves_at_once_with_its_output_whole(tmp_path):
         written.code == 1
         and len(json.loads(out.read_text())["runs"][0]["results"]) == 40
     )
+
+
+def test_a_profiler_still_gets_to_write_its_figures(tmp_path):
+    # python -m cProfile -o F -m goabilint writes F when the program ends;
+    # a profiled run must leave the normal way.
+    write_tree(tmp_path, {"p/bad.go": LINKNAME_WITHOUT_UNSAFE})
+    stats = tmp_path / "run.prof"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "goabilint"]
+        + ["check", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # (cProfile swallows the exit status itself.)
+    assert "LNK001" in proc.stdout, proc.stderr
+    assert stats.stat().st_size > 0
 
 
 def test_rules_text_lists_each_rule_once(cli):
