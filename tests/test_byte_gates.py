@@ -604,12 +604,23 @@ def test_uintptr_escape_byte_tests_see_every_store_and_parameter_conversion():
 
 def test_handlers_whose_bytes_cannot_escape_hold_no_escape():
     # HTTP004 walks a handler's flow only when its bytes spell a go
-    # statement, a .Go( call, a send or an assignment; in every other
-    # handler of the corpus the walk must meet no escape at all.
+    # statement, a .Go( call, a send, or an assignment of a value that
+    # spells the writer (or a name declared from it, or Body); in every
+    # other handler of the corpus the walk must meet no escape at all.
     from goabilint_rules.http import _flow
     from goabilint_rules.http import response_writer_escapes as http004
     from goabilint_rules.http._handlers import handlers
 
+    cases = {
+        b"{\n\tbw := bufio.NewWriter(w)\n\tx := bw\n\ts.out = x\n}": True,
+        b"{\n\ts.last = struct{ w http.ResponseWriter }{\n\t\tw,\n\t}\n}": True,
+        b"{\n\ts.body = r.Body\n}": True,
+        b"{\n\tgo func() {}()\n}": True,
+        b"{\n\tn := len(r.URL.Path)\n\ts.count = n\n\tw.Write(nil)\n}": False,
+        b"{\n\tif err == nil && n <= 2 {\n\t\tw.WriteHeader(200)\n\t}\n}": False,
+    }
+    for body, want in cases.items():
+        assert http004.may_escape(body, b"w") is want, body
     skipped = stepped = walked = 0
     for f in corpus():
         if b"net/http" not in f.data:
@@ -617,7 +628,9 @@ def test_handlers_whose_bytes_cannot_escape_hold_no_escape():
         for h in handlers(f):
             if h.body is None:
                 continue
-            if http004.may_escape(h.body.text or b""):
+            writer = h.writer.name
+            name = http004.text(writer).encode() if writer is not None else None
+            if http004.may_escape(h.body.text or b"", name):
                 walked += 1
                 continue
             skipped += 1

@@ -175,7 +175,10 @@ class Escape:
 def check(file: GoFile, report: Reporter) -> None:
     for handler in handlers(file):
         body = handler.body
-        if body is None or not may_escape(body.text or b""):
+        writer = handler.writer.name
+        if body is None or not may_escape(
+            body.text or b"", text(writer).encode() if writer is not None else None
+        ):
             continue  # nothing in it can carry the writer out: no walk
         client = _Client(file, handler)
         try:
@@ -192,16 +195,67 @@ def check(file: GoFile, report: Reporter) -> None:
 
 
 # What can make an escape, spelled in a handler's bytes: a go statement,
-# a .Go( call, a send (<-), an assignment (=, but not ==, !=, <=, >=, :=).
-_ESCAPE_BYTES = re.compile(
-    rb"(?<![\w\x80-\xff.])go[\s(]|\.\s*Go\s*\(|<-|(?<![=!<>:])=(?!=)"
-)
+# a .Go( call, a send or receive (<-); and the = of an assignment or a
+# declaration (not ==, !=, <=, >=), := the latter's.
+_STARTS_ESCAPE = re.compile(rb"(?<![\w\x80-\xff.])go[\s(]|\.\s*Go\s*\(|<-")
+_EQUALS = re.compile(rb"(:?)(?<![=!<>])=(?!=)")
+_WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_STATEMENT_LINES = 64
 
 
-def may_escape(body: bytes) -> bool:
-    """Whether a handler body's bytes hold something the rule reports
-    from; the flow is walked only through those that do."""
-    return _ESCAPE_BYTES.search(body) is not None
+def may_escape(body: bytes, writer: bytes | None) -> bool:
+    """Whether a handler body's bytes may hold something the rule reports
+    from; the flow is walked only through those that do.
+
+    A go statement, a .Go( call or a send may; an assignment may only when
+    its value spells the writer, a name declared from a value that spells
+    it (followed through declarations), or Body (of the request).
+    """
+    if _STARTS_ESCAPE.search(body):
+        return True
+    statements = []  # (declares, words on the left, words of the value)
+    for m in _EQUALS.finditer(body):
+        start = body.rfind(b"\n", 0, m.start()) + 1
+        end = _statement_end(body, m.end())
+        if end is None:
+            return True  # a value too long to read: walk it
+        left = set(_WORD.findall(body, start, m.start()))
+        declares = bool(m.group(1)) or b"var" in left
+        statements.append((declares, left, set(_WORD.findall(body, m.end(), end))))
+    holders = {writer, b"Body"} - {None}
+    grown = True
+    while grown:  # what holds the writer: bw := bufio.NewWriter(w), ...
+        grown = False
+        for declares, left, value in statements:
+            if declares and not value.isdisjoint(holders) and not left <= holders:
+                holders |= left
+                grown = True
+    return any(
+        not declares and not value.isdisjoint(holders)
+        for declares, left, value in statements
+    )
+
+
+def _statement_end(data: bytes, at: int) -> int | None:
+    """Where the statement that goes on at ``at`` ends: its line's end, or
+    a later one's while brackets stay open or a line ends in an operator;
+    None when that runs long."""
+    depth = 0
+    for _ in range(_STATEMENT_LINES):
+        nl = data.find(b"\n", at)
+        end = len(data) if nl == -1 else nl
+        line = data[at:end]
+        depth += line.count(b"(") + line.count(b"[") + line.count(b"{")
+        depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
+        code = line.split(b"//", 1)[0].rstrip()
+        if nl == -1 or (depth <= 0 and not code.endswith(_GOES_ON)):
+            return end
+        at = nl + 1
+    return None
+
+
+# A line ending in one of these goes on on the next one.
+_GOES_ON = tuple(bytes([c]) for c in b"+-*/%&|^<>=!,.:([{")
 
 
 def _message(escape: Escape) -> str:
