@@ -112,7 +112,8 @@ class Import:
     path: str
     name: str  # local name; "." for dot imports, "_" for blank imports
     explicit: bool  # whether the name was written in the source
-    node: Node
+    start: int  # the import spec's bytes (GoFile.import_node finds its node)
+    end: int
 
 
 @dataclass(frozen=True)
@@ -443,6 +444,21 @@ class GoFile(SourceFile):
 
     @functools.cached_property
     def imports(self) -> list[Import]:
+        """The file's imports, read from its bytes when it has not been
+        parsed (most rules ask only whether a file imports a package);
+        from the syntax tree when it has been, or when the bytes are not
+        plain enough to read that way."""
+        specs = None if self.parsed else read_imports(self.data)
+        if specs is None:
+            specs = self._imports_from_tree()
+        return [
+            Import(path, name, True, start, end)
+            if name is not None
+            else Import(path, default_import_name(path), False, start, end)
+            for path, name, start, end in specs
+        ]
+
+    def _imports_from_tree(self) -> list[tuple[str, str | None, int, int]]:
         out = []
         for spec in syntax.captured("(import_spec) @s", self._header_root(), "s"):
             path_node = spec.child_by_field_name("path")
@@ -450,11 +466,17 @@ class GoFile(SourceFile):
             if path is None:
                 continue
             name_node = spec.child_by_field_name("name")
-            if name_node is not None:
-                out.append(Import(path, text(name_node), True, spec))
-            else:
-                out.append(Import(path, default_import_name(path), False, spec))
+            name = text(name_node) if name_node is not None else None
+            out.append((path, name, spec.start_byte, spec.end_byte))
         return out
+
+    def import_node(self, imp: Import) -> Node:
+        """The ``import_spec`` node of one of :attr:`imports` (parses the
+        file)."""
+        node = self.root.descendant_for_byte_range(imp.start, imp.end)
+        while node is not None and node.type != "import_spec":
+            node = node.parent
+        return node if node is not None else self.root
 
     def imports_path(self, path: str) -> bool:
         if not self._may_import(path):
@@ -604,6 +626,93 @@ def receiver_type(method: Node) -> str | None:
 
 
 _MAJOR_VERSION = re.compile(r"^v[0-9]+$")
+
+
+def read_imports(data: bytes) -> list[tuple[str, str | None, int, int]] | None:
+    """``(path, name or None, start, end)`` of each import spec, read from
+    the bytes up to the first declaration that is not an import; None when
+    they hold something this reading does not know (an escape in a path,
+    a construct out of place), and the syntax tree must answer."""
+    n = len(data)
+    i = _skip_space(data, 3 if data.startswith(BOM) else 0)
+    m = _PACKAGE_WORD.match(data, i)
+    if m is None:
+        return None
+    out: list[tuple[str, str | None, int, int]] = []
+    i = m.end()
+    while True:
+        i = _skip_space(data, i)
+        if i < 0:
+            return None
+        if i < n and data[i] == 0x3B:  # ;
+            i += 1
+            continue
+        if not _IMPORT_WORD.match(data, i):
+            return out  # the first other declaration, or the end
+        i = _skip_space(data, i + 6)
+        if i < 0 or i >= n:
+            return None
+        if data[i] != 0x28:  # (
+            spec = _import_spec(data, i)
+            if spec is None:
+                return None
+            out.append(spec)
+            i = spec[3]
+            continue
+        i += 1
+        while True:
+            i = _skip_space(data, i)
+            if i < 0 or i >= n:
+                return None
+            if data[i] == 0x3B:
+                i += 1
+            elif data[i] == 0x29:  # )
+                i += 1
+                break
+            else:
+                spec = _import_spec(data, i)
+                if spec is None:
+                    return None
+                out.append(spec)
+                i = spec[3]
+
+
+_PACKAGE_WORD = re.compile(rb"package[ \t]+[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_IMPORT_WORD = re.compile(rb"import(?![\w\x80-\xff])")
+_SPEC = re.compile(
+    rb"(?:(\.|[A-Za-z_\x80-\xff][\w\x80-\xff]*)[ \t]*)?"
+    rb'(?:"([^"\\\n]*)"|`([^`]*)`)'
+)
+
+
+def _import_spec(data: bytes, i: int) -> tuple[str, str | None, int, int] | None:
+    m = _SPEC.match(data, i)
+    if m is None:
+        return None
+    raw = m.group(2) if m.group(2) is not None else m.group(3)
+    name = m.group(1).decode("utf-8", "replace") if m.group(1) else None
+    return raw.decode("utf-8", "replace"), name, m.start(), m.end()
+
+
+def _skip_space(data: bytes, i: int) -> int:
+    """The offset after spaces, line breaks and comments from ``i``; -1 in
+    an unterminated block comment."""
+    n = len(data)
+    while i < n:
+        c = data[i]
+        if c in b" \t\r\n":
+            i += 1
+        elif c == 0x2F and data.startswith(b"//", i):
+            j = data.find(b"\n", i)
+            i = n if j < 0 else j + 1
+        elif c == 0x2F and data.startswith(b"/*", i):
+            j = data.find(b"*/", i + 2)
+            if j < 0:
+                return -1
+            i = j + 2
+        else:
+            break
+    return i
 
 
 def default_import_name(path: str) -> str:

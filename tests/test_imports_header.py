@@ -1,5 +1,6 @@
-"""Imports are read from a parse of the file's header when nothing has
-parsed the whole file yet; the answers must be those of a full parse."""
+"""Imports are read from the file's bytes (or, where those are not plain
+enough, a parse of its header) when nothing has parsed the whole file yet;
+the answers must be those of a full parse."""
 
 from __future__ import annotations
 
@@ -27,11 +28,17 @@ CASES = {
     "several import declarations": (
         'package p\n\nimport "fmt"\nimport . "unsafe"\n\nfunc H() { fmt.Println(Sizeof(0)) }\n'
     ),
+    "comments and semicolons": (
+        '// Package p.\npackage p /* x */; import ( /* a */ f "fmt"; _ `unsafe` // b\n)\n'
+        "var V = f.Sprint\n"
+    ),
+    "cgo preamble": 'package p\n\n/*\n#include <stdio.h>\n*/\nimport "C"\n\nfunc F() {}\n',
+    "escape in a path": 'package p\n\nimport "unsa\\x66e"\n',
 }
 
 
-def _imports(f: GoFile) -> list[tuple[str, str, bool, int]]:
-    return [(i.path, i.name, i.explicit, i.node.start_byte) for i in f.imports]
+def _imports(f: GoFile) -> list[tuple[str, str, bool, int, int]]:
+    return [(i.path, i.name, i.explicit, i.start, i.end) for i in f.imports]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -50,3 +57,45 @@ def test_asking_for_imports_does_not_parse_the_whole_file():
     f = GoFile(Path("x.go"), "x.go", data)
     assert f.imports_path("unsafe")
     assert not f.parsed
+
+
+def test_imports_read_from_the_bytes_are_those_of_the_tree_across_the_corpus():
+    import shutil
+    import subprocess
+
+    from goabilint.source import read_imports
+
+    go = shutil.which("go")
+    assert go, "no go on PATH"
+    goroot = subprocess.run(
+        [go, "env", "GOROOT"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    root = Path(__file__).resolve().parent.parent
+    paths = [
+        *sorted((root / "testdata").rglob("*.go")),
+        *sorted(Path(goroot, "src").rglob("*.go")),
+    ]
+    read = fallback = 0
+    for p in paths:
+        if not p.is_file():
+            continue  # a directory named like a Go file, in go/parser's testdata
+        data = p.read_bytes()
+        from_bytes = read_imports(data)
+        if from_bytes is None:
+            fallback += 1
+            continue
+        f = GoFile(p, str(p), data)
+        if f._header_root().has_error:
+            continue  # broken code: the parser's recovery decides
+        read += 1
+        assert from_bytes == f._imports_from_tree(), p
+        if read % 16:
+            continue  # the nodes of a sample: each asks for a whole parse
+        for imp in f.imports:
+            node = f.import_node(imp)
+            assert (node.type, node.start_byte, node.end_byte) == (
+                "import_spec",
+                imp.start,
+                imp.end,
+            ), p
+    assert read > 8000 and fallback < read / 100, (read, fallback)

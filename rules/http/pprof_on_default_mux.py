@@ -158,7 +158,7 @@ def check(package: Package, report: Reporter) -> None:
             else []
         )
         report.in_file(file)(
-            imp.node,
+            file.import_node(imp),
             f"{imp.path} registers {DEBUG_PACKAGES[imp.path]} on http.DefaultServeMux, "
             f"which this package serves on {_show(served.address)} ({where})",
             fix="serve the debug handlers on their own mux, on a loopback address",
