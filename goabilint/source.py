@@ -226,6 +226,40 @@ def word_ends(data: bytes, word: bytes) -> Iterator[int]:
         at = data.find(word, end)
 
 
+def statement_end(
+    data: bytes, start: int, lines: int = 64, braces: bool = True
+) -> int | None:
+    """Where the statement whose bytes go on at ``start`` ends, read as
+    Go's semicolon rule reads lines: the end of the first line on which the
+    brackets opened since ``start`` are closed and which does not end in an
+    operator, a comma, a dot or an open bracket (a line comment aside).
+    None when that takes more than ``lines`` lines.
+
+    :param braces: whether braces count (a composite literal's go on);
+        without, a brace ending a line opens a block and ends the test.
+    """
+    depth = 0
+    at = start
+    goes_on = GOES_ON if braces else GOES_ON[:-1]
+    for _ in range(lines):
+        nl = data.find(b"\n", at)
+        end = len(data) if nl == -1 else nl
+        line = data[at:end]
+        depth += line.count(b"(") + line.count(b"[")
+        depth -= line.count(b")") + line.count(b"]")
+        if braces:
+            depth += line.count(b"{") - line.count(b"}")
+        code = line.split(b"//", 1)[0].rstrip()
+        if nl == -1 or (depth <= 0 and not code.endswith(goes_on)):
+            return end
+        at = nl + 1
+    return None
+
+
+# What ends a line that the statement goes on after (the brace last).
+GOES_ON = tuple(bytes([c]) for c in b"+-*/%&|^<>=!,.:([{")
+
+
 def spelling(files: Sequence[SourceFileT], names: Iterable[str]) -> list[SourceFileT]:
     """The files whose bytes spell one of ``names``: only they can declare,
     call or name them, and the rest need not be parsed."""

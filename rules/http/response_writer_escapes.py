@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile
+from goabilint.source import GoFile, statement_end
 from goabilint.syntax import Node, captured, find_local_declaration, text
 from goabilint_rules.http import _flow
 from goabilint_rules.http._handlers import (
@@ -200,7 +200,6 @@ def check(file: GoFile, report: Reporter) -> None:
 _STARTS_ESCAPE = re.compile(rb"(?<![\w\x80-\xff.])go[\s(]|\.\s*Go\s*\(|<-")
 _EQUALS = re.compile(rb"(:?)(?<![=!<>])=(?!=)")
 _WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
-_STATEMENT_LINES = 64
 
 
 def may_escape(body: bytes, writer: bytes | None) -> bool:
@@ -216,7 +215,7 @@ def may_escape(body: bytes, writer: bytes | None) -> bool:
     statements = []  # (declares, words on the left, words of the value)
     for m in _EQUALS.finditer(body):
         start = body.rfind(b"\n", 0, m.start()) + 1
-        end = _statement_end(body, m.end())
+        end = statement_end(body, m.end())
         if end is None:
             return True  # a value too long to read: walk it
         left = set(_WORD.findall(body, start, m.start()))
@@ -234,28 +233,6 @@ def may_escape(body: bytes, writer: bytes | None) -> bool:
         not declares and not value.isdisjoint(holders)
         for declares, left, value in statements
     )
-
-
-def _statement_end(data: bytes, at: int) -> int | None:
-    """Where the statement that goes on at ``at`` ends: its line's end, or
-    a later one's while brackets stay open or a line ends in an operator;
-    None when that runs long."""
-    depth = 0
-    for _ in range(_STATEMENT_LINES):
-        nl = data.find(b"\n", at)
-        end = len(data) if nl == -1 else nl
-        line = data[at:end]
-        depth += line.count(b"(") + line.count(b"[") + line.count(b"{")
-        depth -= line.count(b")") + line.count(b"]") + line.count(b"}")
-        code = line.split(b"//", 1)[0].rstrip()
-        if nl == -1 or (depth <= 0 and not code.endswith(_GOES_ON)):
-            return end
-        at = nl + 1
-    return None
-
-
-# A line ending in one of these goes on on the next one.
-_GOES_ON = tuple(bytes([c]) for c in b"+-*/%&|^<>=!,.:([{")
 
 
 def _message(escape: Escape) -> str:

@@ -31,7 +31,15 @@ from goabilint.constraints import BuildContext, GoVersion
 from goabilint.layout import runtime_types
 from goabilint.layout.calc import Calculator, Layout
 from goabilint.prefilter import Needles
-from goabilint.source import GoFile, Package, directive_fields, remember, spelling
+from goabilint.source import (
+    GOES_ON,
+    GoFile,
+    Package,
+    directive_fields,
+    remember,
+    spelling,
+    statement_end,
+)
 from goabilint.syntax import Node, captured, text
 
 __all__ = [
@@ -1217,9 +1225,6 @@ def may_hold_difference_guard(data: bytes) -> bool:
     return False
 
 
-# A line ending in one of these goes on on the next line (an operator, a
-# comma, an open bracket, a selector's dot, a key's colon).
-_GOES_ON = frozenset(b"-+*/%&|^<>=!,([.:")
 _STATEMENT_LINES = 16
 
 
@@ -1229,24 +1234,14 @@ def _minus_in_statement(data: bytes, at: int) -> bool:
         if not start:
             break
         before = data.rfind(b"\n", 0, start - 1) + 1
-        prev = data[before : start - 1].rstrip()
-        if not prev or prev[-1] not in _GOES_ON:
-            break
+        prev = data[before : start - 1].split(b"//", 1)[0].rstrip()
+        if not prev or not prev.endswith(GOES_ON) or prev.endswith(b"{"):
+            break  # a block's brace starts a new statement
         start = before
     else:
         return True
-    end = at
-    for _ in range(_STATEMENT_LINES):  # on over the lines that continue it
-        nxt = data.find(b"\n", end)
-        end = len(data) if nxt == -1 else nxt
-        window = data[start:end]
-        opened = window.count(b"(") + window.count(b"[")
-        closed = window.count(b")") + window.count(b"]")
-        last = window.rstrip()[-1:]
-        if end == len(data) or (opened <= closed and last and last[0] not in _GOES_ON):
-            return b"-" in window
-        end += 1
-    return True
+    end = statement_end(data, start, _STATEMENT_LINES, braces=False)
+    return end is None or b"-" in data[start:end]
 
 
 def _guard_places(f: GoFile) -> tuple[list[Node], list[Node]]:
