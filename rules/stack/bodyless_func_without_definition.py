@@ -194,9 +194,9 @@ def check(package: Package, report: Reporter) -> None:
         )
         if not bodyless or view.path in ("builtin", "unsafe"):
             continue  # nothing to define, or the compiler's own declarations
-        table = _table(str(ctx.go))
         # The tests that need no directive first: most body-less functions
-        # have assembly, or are defined by std.
+        # have assembly, or are defined by std (the release's table is read
+        # only when a name gets that far).
         undefined = {}
         for name, (node, file) in bodyless.items():
             if file.is_test:
@@ -204,6 +204,7 @@ def check(package: Package, report: Reporter) -> None:
             full = f"{view.path}.{name}" if view.path else None
             if name in view.asm_texts or name == "_" or full in INTRINSICS:
                 continue
+            table = _table(str(ctx.go)) if full else None
             sym = table.symbol(full) if table is not None and full else None
             if sym is not None and sym.defined_for((ctx.goos, ctx.goarch)):
                 continue  # std defines it, e.g. by a push from runtime
@@ -249,15 +250,22 @@ def check(package: Package, report: Reporter) -> None:
 def _linknamed(view: PackageView, names: Iterable[str] | None) -> set[str]:
     """The local names of the package's //go:linkname directives: all, or
     at least those among ``names``."""
-    out = set()
     # Files without a directive, or (given names) naming none of them, are
-    # not parsed.
+    # not parsed. The answer is shared by the build contexts that build the
+    # same files and ask about the same names.
     files = [f for f in view.files if b"go:linkname" in f.data]
-    for f in files if names is None else spelling(files, names):
-        for d in f.directives:
-            if d.name in ("linkname", "linknamestd") and d.args:
-                out.add(d.args[0])
-    return out
+    asked = frozenset(names) if names is not None else None
+
+    def find() -> set[str]:
+        out = set()
+        for f in files if asked is None else spelling(files, sorted(asked)):
+            for d in f.directives:
+                if d.name in ("linkname", "linknamestd") and d.args:
+                    out.add(d.args[0])
+        return out
+
+    key = ("STK003-linknamed", asked, frozenset(map(id, files)))
+    return view.package.shared(key, find)
 
 
 def _referenced(view: PackageView, name: str) -> bool:
@@ -267,8 +275,8 @@ def _referenced(view: PackageView, name: str) -> bool:
     for f in view.files:
         if name.encode() not in f.data:
             continue
-        for ident in f.query("(identifier) @i", "i"):
-            if text(ident) != name or _declares(ident):
+        for ident in f.word_nodes(name):
+            if ident.type != "identifier" or _declares(ident):
                 continue
             if not any(_port_test(a) for a in ancestors(ident)):
                 return True
