@@ -34,6 +34,13 @@ def corpus() -> tuple[GoFile, ...]:
     return tuple(GoFile(p, str(p), p.read_bytes()) for p in paths if p.is_file())
 
 
+def _odd_files(sources: list[bytes]) -> list[GoFile]:
+    """Hand-written cases a test adds to the corpus, as files odd0.go, ..."""
+    return [
+        GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(sources)
+    ]
+
+
 def test_pointer_arithmetic_gate_keeps_every_file_with_a_candidate():
     # Add counts after the name the file imports unsafe as, or alone under
     # a dot import; wg.Add and atomic.AddInt64 are another package's.
@@ -43,8 +50,10 @@ def test_pointer_arithmetic_gate_keeps_every_file_with_a_candidate():
         b'package p\nimport "unsafe"\nvar q = unsafe.\n\tAdd(p, 8)\n',
         b'package p\nimport "unsafe"\nfunc f() { wg.Add(1); _ = unsafe.Sizeof(f) }\n',
     ]
-    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
-    gate = [may_have_pointer_arithmetic(f.data, f.import_names("unsafe")) for f in files]
+    files = _odd_files(odd)
+    gate = [
+        may_have_pointer_arithmetic(f.data, f.import_names("unsafe")) for f in files
+    ]
     assert gate == [True, True, True, False]
     kept = skipped = 0
     for f in [*files, *corpus()]:
@@ -119,7 +128,7 @@ def test_declared_words_hold_every_name_declared_at_package_level():
         b"package p\n\ntype (\n\tt0 int; t1 int\n)\n",
         b"package p\n\nvar (a = 1\n\tb = 2\n)\n",
     ]
-    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    files = _odd_files(odd)
     checked = 0
     for c in [*files, *corpus()]:
         # A copy, parsed and dropped here: the corpus keeps no tree for it.
@@ -303,7 +312,7 @@ def test_nosplit_marks_read_from_the_comments_above_a_function_as_from_all():
         b"package p\n\n//go:nosplit\n\nfunc f() {}\n",
         b"package p\n\n//go:nosplit\n// f does.\nfunc f() {}\n",
     ]
-    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    files = _odd_files(odd)
     checked = 0
     for f in [*files, *corpus()]:
         if b"//go:nosplit" not in f.data:
@@ -422,16 +431,8 @@ def test_cast_gate_keeps_every_file_with_a_pointer_cast_to_the_name():
     for f in corpus():
         if b"unsafe" not in f.data or b"Pointer" not in f.data:
             continue
-        for call in f.query(
-            "(call_expression function: (parenthesized_expression) @fn) @c", "c"
-        ):
-            fn = strip(call.child_by_field_name("function"))
-            if (
-                fn.type != "unary_expression"
-                or text(fn.child_by_field_name("operator")) != "*"
-            ):
-                continue
-            target = text(fn.child_by_field_name("operand"))
+        for call, pointee in _mirror.pointer_casts(f):
+            target = text(pointee)
             args = arguments(call)
             if len(args) == 1 and unsafe_call(f, strip(args[0]), "Pointer"):
                 casts += 1
@@ -478,7 +479,7 @@ def test_bodyless_line_test_clears_no_file_declaring_a_function_without_body():
         b'package p\n\nfunc f() string { return "(" }\n\nfunc g(\n\ta int,\n) {\n}\n',
         b"package p\n\nfunc f[T any](\n\tx T,\n)\n",  # no body
     ]
-    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    files = _odd_files(odd)
     cleared = 0
     for f in [*files, *corpus()]:
         lines = f.data.split(b"\nfunc")[1:]
@@ -519,7 +520,7 @@ def test_difference_guard_test_clears_no_file_holding_one():
         b'package p\nimport "unsafe"\nconst _ = uint(unsafe.Sizeof(T{}) +\n\t0 - 8)\n',
         b'package p\nimport "unsafe"\nfunc f() {\n\tn := unsafe.Sizeof(x)\n\t_ = n - 1\n}\n',
     ]
-    files = [GoFile(Path(f"odd{i}.go"), f"odd{i}.go", src) for i, src in enumerate(odd)]
+    files = _odd_files(odd)
     assert [may_hold_difference_guard(f.data) for f in files] == [
         True,
         True,

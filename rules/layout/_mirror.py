@@ -54,6 +54,7 @@ __all__ = [
     "known_anywhere",
     "may_hold_difference_guard",
     "module_files",
+    "pointer_casts",
     "real_entry",
     "reported_types",
     "spelling_cast",
@@ -297,6 +298,19 @@ def _allocates_in(f: GoFile, owners: set[str]) -> bool:
     return False
 
 
+def pointer_casts(f: GoFile) -> Iterator[tuple[Node, Node]]:
+    """``(call, T)`` for each conversion ``(*T)(x)`` in ``f``."""
+    for call in f.query(
+        "(call_expression function: (parenthesized_expression) @fn) @c", "c"
+    ):
+        fn = strip(call.child_by_field_name("function"))
+        if (
+            fn.type == "unary_expression"
+            and text(fn.child_by_field_name("operator")) == "*"
+        ):
+            yield call, fn.child_by_field_name("operand")
+
+
 def _cast_mirrors(
     calc: Calculator, files: list[GoFile], found: dict[str, Mirror]
 ) -> Iterator[Mirror]:
@@ -307,20 +321,9 @@ def _cast_mirrors(
     for f in files:
         if b"unsafe" not in f.data:
             continue  # no unsafe.Pointer to convert through
-        for call in f.query(
-            "(call_expression function: (parenthesized_expression) @fn) @c", "c"
-        ):
-            fn = strip(call.child_by_field_name("function"))
-            if (
-                fn.type != "unary_expression"
-                or text(fn.child_by_field_name("operator")) != "*"
-            ):
-                continue
-            target = text(fn.child_by_field_name("operand"))
-            if (
-                target in found
-                or _local_struct(calc, fn.child_by_field_name("operand")) is None
-            ):
+        for call, pointee in pointer_casts(f):
+            target = text(pointee)
+            if target in found or _local_struct(calc, pointee) is None:
                 continue
             args = arguments(call)
             if len(args) != 1 or not unsafe_call(f, strip(args[0]), "Pointer"):
