@@ -38,6 +38,7 @@ __all__ = [
     "Decl",
     "Directive",
     "GoFile",
+    "IDENT",
     "Import",
     "LineIndex",
     "Package",
@@ -205,6 +206,10 @@ class SourceFile:
 
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
+
+# A Go identifier as a bytes pattern: a letter or underscore, then letters,
+# digits and underscores, any byte of a UTF-8 sequence counting as a letter.
+IDENT = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
 
 # The bytes of an ASCII word, as ``\w`` in a bytes pattern reads them.
 WORD_BYTES = frozenset(
@@ -711,10 +716,10 @@ def read_imports(data: bytes) -> list[tuple[str, str | None, int, int]] | None:
                 i = spec[3]
 
 
-_PACKAGE_WORD = re.compile(rb"package[ \t]+[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_PACKAGE_WORD = re.compile(rb"package[ \t]+" + IDENT)
 _IMPORT_WORD = re.compile(rb"import(?![\w\x80-\xff])")
 _SPEC = re.compile(
-    rb"(?:(\.|[A-Za-z_\x80-\xff][\w\x80-\xff]*)[ \t]*)?"
+    rb"(?:(\.|" + IDENT + rb")[ \t]*)?"
     rb'(?:"([^"\\\n]*)"|`([^`]*)`)'
 )
 

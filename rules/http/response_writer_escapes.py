@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from goabilint.context import Reporter
 from goabilint.rule import Rule, Severity
-from goabilint.source import GoFile, statement_end
+from goabilint.source import IDENT, GoFile, statement_end
 from goabilint.syntax import Node, captured, find_local_declaration, text
 from goabilint_rules.http import _flow
 from goabilint_rules.http._handlers import (
@@ -199,7 +199,7 @@ def check(file: GoFile, report: Reporter) -> None:
 # declaration (not ==, !=, <=, >=), := the latter's.
 _STARTS_ESCAPE = re.compile(rb"(?<![\w\x80-\xff.])go[\s(]|\.\s*Go\s*\(|<-")
 _EQUALS = re.compile(rb"(:?)(?<![=!<>])=(?!=)")
-_WORD = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+_WORD = re.compile(IDENT)
 
 
 def may_escape(body: bytes, writer: bytes | None) -> bool:

@@ -19,7 +19,7 @@ from goabilint import syntax
 from goabilint.context import Reporter
 from goabilint.layout.calc import import_path
 from goabilint.rule import Rule, Severity
-from goabilint.source import WORD_BYTES, GoFile, Package
+from goabilint.source import IDENT, WORD_BYTES, GoFile, Package
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -203,15 +203,14 @@ def _calling(names: set[bytes]) -> re.Pattern[bytes] | None:
     return re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])(?:" + alternatives + rb")[ \t]*\(")
 
 
-_NAME = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
-_WORDS = re.compile(_NAME)
+_WORDS = re.compile(IDENT)
 # uintptr(, not a method or another package's uintptr.
 _UINTPTR_CALL = re.compile(rb"(?<![A-Za-z0-9_.\x80-\xff])uintptr\s*\(")
 # What follows uintptr( when from_pointer can hold: unsafe.Pointer(...)
 # under any import name, or a name alone (a variable that may be declared
 # as one); parentheses around either.
 _OPERAND = re.compile(
-    rb"[\s(]*(?:(?:" + _NAME + rb"\s*\.\s*)?Pointer\s*\(|(" + _NAME + rb")\s*\))"
+    rb"[\s(]*(?:(?:" + IDENT + rb"\s*\.\s*)?Pointer\s*\(|(" + IDENT + rb")\s*\))"
 )
 # Pointer used as a type, not called.
 _POINTER_TYPE = re.compile(rb"(?<![\w\x80-\xff])Pointer(?![\w\x80-\xff])(?!\s*\()")
@@ -308,7 +307,7 @@ _PARENS = re.compile(rb"[()]")
 # A line ending in uintptr, and what declares an alias of it before that:
 # type A = uintptr, alone or in a type group.
 _ENDS_IN_UINTPTR = re.compile(rb"uintptr[ \t]*(?://[^\n]*)?\r?\n")
-_ALIAS_START = re.compile(rb"\s*(?:type\s+)?" + _NAME + rb"\s*=\s*")
+_ALIAS_START = re.compile(rb"\s*(?:type\s+)?" + IDENT + rb"\s*=\s*")
 
 
 def _aliases_uintptr(data: bytes) -> bool:

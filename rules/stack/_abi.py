@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from goabilint.constraints import BuildContext
 from goabilint.context import Targets
 from goabilint.layout.calc import ARCHES, Calculator, Layout, Unknown, import_path
-from goabilint.source import AsmFile, AsmText, GoFile, Package
+from goabilint.source import IDENT, AsmFile, AsmText, GoFile, Package
 from goabilint.syntax import Node, text
 
 __all__ = [
@@ -239,7 +239,7 @@ class PackageView:
             return None
 
 
-_FUNC_WORD = re.compile(rb"func[ \t]+([A-Za-z_\x80-\xff][\w\x80-\xff]*)")
+_FUNC_WORD = re.compile(rb"func[ \t]+(" + IDENT + rb")")
 
 
 def _func_words(f: GoFile) -> frozenset[str]:
