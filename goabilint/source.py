@@ -128,8 +128,13 @@ class Decl:
 
 
 # Comments, blank space and a BOM, then "package name": the usual file head.
+# A Go identifier as a bytes pattern: a letter or underscore, then letters,
+# digits and underscores, any byte of a UTF-8 sequence counting as a letter.
+IDENT = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
+
+# The package clause after a BOM, spaces and comments: the name's group.
 _PACKAGE_CLAUSE = re.compile(
-    rb"(?:\xef\xbb\xbf)?(?:\s|//[^\n]*|/\*.*?\*/)*package[ \t]+([A-Za-z_][A-Za-z0-9_]*)",
+    rb"(?:\xef\xbb\xbf)?(?:\s|//[^\n]*|/\*.*?\*/)*package[ \t]+(" + IDENT + rb")",
     re.DOTALL,
 )
 
@@ -206,10 +211,6 @@ class SourceFile:
 
         return [v for v in versions if self.built_for(replace(ctx, go=v))]
 
-
-# A Go identifier as a bytes pattern: a letter or underscore, then letters,
-# digits and underscores, any byte of a UTF-8 sequence counting as a letter.
-IDENT = rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*"
 
 # The bytes of an ASCII word, as ``\w`` in a bytes pattern reads them.
 WORD_BYTES = frozenset(
@@ -673,8 +674,7 @@ def read_imports(data: bytes) -> list[tuple[str, str | None, int, int]] | None:
     they hold something this reading does not know (an escape in a path,
     a construct out of place), and the syntax tree must answer."""
     n = len(data)
-    i = _skip_space(data, 3 if data.startswith(BOM) else 0)
-    m = _PACKAGE_WORD.match(data, i)
+    m = _PACKAGE_CLAUSE.match(data)
     if m is None:
         return None
     out: list[tuple[str, str | None, int, int]] = []
@@ -716,7 +716,6 @@ def read_imports(data: bytes) -> list[tuple[str, str | None, int, int]] | None:
                 i = spec[3]
 
 
-_PACKAGE_WORD = re.compile(rb"package[ \t]+" + IDENT)
 _IMPORT_WORD = re.compile(rb"import(?![\w\x80-\xff])")
 _SPEC = re.compile(
     rb"(?:(\.|" + IDENT + rb")[ \t]*)?"

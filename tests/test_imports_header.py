@@ -99,3 +99,15 @@ def test_imports_read_from_the_bytes_are_those_of_the_tree_across_the_corpus():
                 imp.end,
             ), p
     assert read > 8000 and fallback < read / 100, (read, fallback)
+
+
+def test_a_package_name_beyond_ascii_is_read_whole_from_the_bytes():
+    # The package clause is read from the bytes for imports and for the
+    # package name; a name with a letter beyond ASCII must not be cut short.
+    data = 'package pé\n\nimport "unsafe"\n\nvar _ = unsafe.Sizeof(0)\n'.encode()
+    lazy = GoFile(Path("x.go"), "x.go", data)
+    full = GoFile(Path("x.go"), "x.go", data)
+    full.tree
+
+    assert lazy.package_name == full.package_name == "pé"
+    assert _imports(lazy) == _imports(full) != []
