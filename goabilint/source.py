@@ -45,6 +45,7 @@ __all__ = [
     "SourceFile",
     "WORD_BYTES",
     "directive_fields",
+    "func_words",
     "remember",
     "spelling",
 ]
@@ -264,6 +265,21 @@ def statement_end(
 
 # What ends a line that the statement goes on after (the brace last).
 GOES_ON = tuple(bytes([c]) for c in b"+-*/%&|^<>=!,.:([{")
+
+
+def func_words(f: GoFile) -> frozenset[str]:
+    """The names written after ``func`` anywhere in ``f``: a superset of the
+    functions it declares, read once per file for every name asked (which
+    file of a package declares a function, without parsing the others)."""
+    return f.shared(
+        func_words,
+        lambda: frozenset(
+            w.decode("utf-8", "replace") for w in _FUNC_WORD.findall(f.data)
+        ),
+    )
+
+
+_FUNC_WORD = re.compile(rb"func[ \t]+(" + IDENT + rb")")
 
 
 def spelling(files: Sequence[SourceFileT], names: Iterable[str]) -> list[SourceFileT]:

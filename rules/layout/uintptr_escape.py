@@ -19,7 +19,7 @@ from goabilint import syntax
 from goabilint.context import Reporter
 from goabilint.layout.calc import import_path
 from goabilint.rule import Rule, Severity
-from goabilint.source import IDENT, WORD_BYTES, GoFile, Package
+from goabilint.source import IDENT, WORD_BYTES, GoFile, Package, func_words
 from goabilint.syntax import Node, text
 
 RULE = Rule(
@@ -578,38 +578,23 @@ def _same_statement(a: Node, b: Node) -> bool:
     return statement(a) == statement(b)
 
 
-# A line starting with func: searched from the newline before it, which
-# is much faster than a multi-line ^ (the first line is tried on its own).
-_FUNC_LINE = re.compile(rb"\nfunc[ \t]+([^\s(\[]+)")
-_FIRST_FUNC_LINE = re.compile(rb"func[ \t]+([^\s(\[]+)")
-
-
 class _Functions:
-    """The package's top-level functions by name. Which file declares a
-    name is read off the bytes (``func name`` starting a line) for every
-    file at once; only the file that declares a function asked about is
-    parsed. The first file in package order that declares it wins."""
+    """The package's top-level functions by name. Only the files whose
+    bytes spell ``func name`` are parsed to find a function asked about;
+    the first file in package order that declares it wins."""
 
     def __init__(self, files: list[GoFile]):
         self._files = files
-        self._where: dict[bytes, GoFile] | None = None
         self._known: dict[str, tuple[Node, GoFile] | None] = {}
 
     def get(self, name: str) -> tuple[Node, GoFile] | None:
         if name not in self._known:
-            if self._where is None:
-                self._where = {}
-                for f in self._files:
-                    first = _FIRST_FUNC_LINE.match(f.data)
-                    if first is not None:
-                        self._where.setdefault(first.group(1), f)
-                    for m in _FUNC_LINE.finditer(f.data):
-                        self._where.setdefault(m.group(1), f)
-            f = self._where.get(name.encode())
             self._known[name] = next(
                 (
                     (d.node, f)
-                    for d in (f.decls if f is not None else ())
+                    for f in self._files
+                    if name in func_words(f)
+                    for d in f.decls
                     if d.kind == "func" and d.name == name
                 ),
                 None,

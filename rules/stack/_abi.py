@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from goabilint.constraints import BuildContext
 from goabilint.context import Targets
 from goabilint.layout.calc import ARCHES, Calculator, Layout, Unknown, import_path
-from goabilint.source import IDENT, AsmFile, AsmText, GoFile, Package
+from goabilint.source import AsmFile, AsmText, GoFile, Package, func_words
 from goabilint.syntax import Node, text
 
 __all__ = [
@@ -198,7 +198,7 @@ class PackageView:
         hit = self.bodyless.get(name)
         if hit is None:
             hit = self._bodyless_in(
-                [f for f in self.files if name in _func_words(f)]
+                [f for f in self.files if name in func_words(f)]
             ).get(name)
         return hit
 
@@ -237,20 +237,6 @@ class PackageView:
             return func_frame(self.calc, decl[0], decl[1])
         except Unknown:
             return None
-
-
-_FUNC_WORD = re.compile(rb"func[ \t]+(" + IDENT + rb")")
-
-
-def _func_words(f: GoFile) -> frozenset[str]:
-    """The names written after ``func`` anywhere in the file: a superset of
-    the functions it declares, read once per file for every name asked."""
-    return f.shared(
-        _func_words,
-        lambda: frozenset(
-            w.decode("utf-8", "replace") for w in _FUNC_WORD.findall(f.data)
-        ),
-    )
 
 
 def may_declare_bodyless(data: bytes) -> bool:
